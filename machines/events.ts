@@ -1,0 +1,135 @@
+/**
+ * The events a case accepts, as zod schemas. Pure: no I/O.
+ *
+ * Two layers: `CaseCommandSchema` is what a client may send (the payload), and
+ * `CaseEvent` is what reaches the machine once the server has stamped it with the time
+ * (`at`, epoch ms) and the actor. Clients never choose `at` or `actor`.
+ */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+/** Outcomes a case can be closed with; the retention policy may keep each for a different time. */
+export const OUTCOMES = [
+  'substantiated',
+  'unsubstantiated',
+  'unfounded',
+  'referred',
+  'withdrawn',
+  'out_of_scope',
+] as const;
+
+/** Roles of staff, plus the two non-staff actors a case knows. */
+export const ACTOR_ROLES = [
+  'admin',
+  'compliance_lead',
+  'handler',
+  'reviewer',
+  'reporter',
+  'system',
+] as const;
+
+/** Who sent an event: a staff member, the reporter through the mailbox, or the system. */
+export const ActorSchema = z.object({
+  id: z.string().min(1),
+  role: z.enum(ACTOR_ROLES),
+  /** Organisational units the actor belongs to (team mode scope). */
+  units: z.array(z.string()).default([]),
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
+/** Payloads clients may send, one schema per event type. */
+export const commandSchemas = {
+  ACKNOWLEDGE: z.object({ type: z.literal('ACKNOWLEDGE') }),
+  START_INVESTIGATION: z.object({ type: z.literal('START_INVESTIGATION') }),
+  REPLY: z.object({ type: z.literal('REPLY'), body: text(20_000) }),
+  ADD_NOTE: z.object({ type: z.literal('ADD_NOTE'), body: text(20_000) }),
+  GIVE_FEEDBACK: z.object({ type: z.literal('GIVE_FEEDBACK'), body: text(20_000) }),
+  CLOSE: z.object({ type: z.literal('CLOSE'), outcome: z.enum(OUTCOMES) }),
+  REOPEN: z.object({ type: z.literal('REOPEN'), reason: text(2_000) }),
+  ROUTE: z.object({
+    type: z.literal('ROUTE'),
+    team: text(100),
+    assignee: z.string().min(1).nullable().default(null),
+    ruleId: z.string().nullable().default(null),
+    policyVersion: z.number().int().min(1),
+  }),
+  ASSIGN: z.object({ type: z.literal('ASSIGN'), assignee: z.string().min(1).max(100) }),
+  RECUSE: z.object({ type: z.literal('RECUSE'), reason: text(2_000) }),
+  PLACE_HOLD: z.object({ type: z.literal('PLACE_HOLD'), reason: text(2_000) }),
+  RELEASE_HOLD: z.object({ type: z.literal('RELEASE_HOLD'), reason: text(2_000) }),
+  SET_RETENTION: z.object({
+    type: z.literal('SET_RETENTION'),
+    until: z.iso.datetime({ offset: true }),
+    reason: text(2_000),
+  }),
+  PURGE: z.object({ type: z.literal('PURGE') }),
+  EXPORT: z.object({ type: z.literal('EXPORT') }),
+  TICK: z.object({ type: z.literal('TICK') }),
+  REPORTER_MESSAGE: z.object({ type: z.literal('REPORTER_MESSAGE'), body: text(20_000) }),
+  AMEND_RECORD: z.object({ type: z.literal('AMEND_RECORD'), minutes: text(50_000) }),
+  CONFIRM_RECORD: z.object({ type: z.literal('CONFIRM_RECORD') }),
+  REQUEST_CORRECTION: z.object({ type: z.literal('REQUEST_CORRECTION'), body: text(20_000) }),
+  MAILBOX_LOCKED: z.object({ type: z.literal('MAILBOX_LOCKED'), until: z.number().int() }),
+} as const;
+
+/** Every event type a case knows. */
+export type CaseEventType = keyof typeof commandSchemas;
+export const CASE_EVENT_TYPES = Object.keys(commandSchemas) as CaseEventType[];
+
+/** A client's command: one of the payloads above, discriminated by `type`. */
+export const CaseCommandSchema = z.discriminatedUnion(
+  'type',
+  Object.values(commandSchemas) as unknown as [
+    (typeof commandSchemas)[CaseEventType],
+    ...(typeof commandSchemas)[CaseEventType][],
+  ],
+);
+export type CaseCommand = {
+  [K in CaseEventType]: z.output<(typeof commandSchemas)[K]>;
+}[CaseEventType];
+
+/** What the machine receives: a command stamped by the server. */
+export type CaseEvent = CaseCommand & { at: number; actor: Actor };
+
+/** The event of one type, narrowed. */
+export type CaseEventOf<T extends CaseEventType> = Extract<CaseEvent, { type: T }>;
+
+/**
+ * The non-sensitive part of an event, for its audit record. Message bodies, minutes and
+ * reasons for a recusal stay out of the trail: the trail is read by reviewers who may not
+ * read content, and it outlives a purge.
+ */
+export function auditDetails(event: CaseEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'REPLY':
+    case 'ADD_NOTE':
+    case 'GIVE_FEEDBACK':
+    case 'REPORTER_MESSAGE':
+    case 'REQUEST_CORRECTION':
+      return { chars: event.body.length };
+    case 'AMEND_RECORD':
+      return { chars: event.minutes.length };
+    case 'CLOSE':
+      return { outcome: event.outcome };
+    case 'ROUTE':
+      return {
+        team: event.team,
+        assignee: event.assignee,
+        ruleId: event.ruleId,
+        policyVersion: event.policyVersion,
+      };
+    case 'ASSIGN':
+      return { assignee: event.assignee };
+    case 'PLACE_HOLD':
+    case 'RELEASE_HOLD':
+    case 'REOPEN':
+      return { reason: event.reason };
+    case 'SET_RETENTION':
+      return { until: event.until, reason: event.reason };
+    case 'MAILBOX_LOCKED':
+      return { until: new Date(event.until).toISOString() };
+    default:
+      return {};
+  }
+}
