@@ -28,6 +28,7 @@ export default defineConfig({
           name: 'workers',
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 60_000,
+          silent: 'passed-only',
         },
       },
     ],

@@ -1,7 +1,24 @@
+/**
+ * The Worker: HTTP through the Hono app, the email queue's consumer, and the cron that
+ * re-arms case timers. Durable Object classes are exported from here for wrangler.
+ */
+import { ensureDemoSeeded } from './demo/seed';
+import type { EmailMessage, Env } from './env';
+import { app } from './http/app';
+import { deliverEmails } from './notifications/deliver-emails';
+
+export { CaseObject } from './store/case-object';
+export { MailboxDirectory } from './store/mailbox-directory';
+export { OrgObject } from './store/org-object';
+
 export default {
-  async fetch(): Promise<Response> {
-    return Response.json({ status: 'ok' });
+  async fetch(request, env, ctx): Promise<Response> {
+    await ensureDemoSeeded(env);
+
+    return app.fetch(request, env, ctx);
   },
-};
-export class CaseObject {}
-export class OrgObject {}
+
+  async queue(batch, env): Promise<void> {
+    await deliverEmails(batch as MessageBatch<EmailMessage>, env);
+  },
+} satisfies ExportedHandler<Env, EmailMessage>;

@@ -1,0 +1,193 @@
+/**
+ * The staff case API: list, read, send events, read the audit trail. Every route checks
+ * the object: a case outside the caller's organisation or scope answers 404, exactly like
+ * a case that does not exist. Reads that decide access come from the case's Durable
+ * Object; only the list comes from the KV read model.
+ */
+import type { Hono } from 'hono';
+import { z } from 'zod';
+
+import { acceptedEvents, restore } from '../../../machines/engine';
+import { CaseCommandSchema } from '../../../machines/events';
+import { canSeeCase, mayRead, maySend, NON_STAFF_EVENTS } from '../../auth/permissions';
+import { CASE_ID_PATTERN, caseStub } from '../../cases/case-stub';
+import { listCases } from '../../cases/list-cases';
+import type { CaseObject } from '../../store/case-object';
+import { presentCase } from '../../cases/present-case';
+import { ApiError, notFound } from '../errors';
+import { requireStaff } from '../middleware/staff-auth';
+import { defineRoute } from '../route-table';
+import type { AppEnv } from '../types';
+import { parseWith, readJson } from '../validate';
+
+const ListQuerySchema = z.strictObject({
+  cursor: z.string().max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const EventResultSchema = z.object({
+  states: z.record(z.string(), z.string()),
+  seq: z.number().int(),
+});
+
+function caseId(raw: string): string {
+  if (!CASE_ID_PATTERN.test(raw)) throw notFound();
+
+  return raw;
+}
+
+export function caseRoutes(app: Hono<AppEnv>): void {
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/api/cases',
+      auth: 'staff',
+      tag: 'cases',
+      summary: 'List the cases the caller may see (from the read model; may lag briefly)',
+      query: ListQuerySchema,
+      responses: { 200: 'A page of case summaries and a cursor for the next page, or null' },
+    },
+    requireStaff(),
+    async (c) => {
+      const query = parseWith(ListQuerySchema, c.req.query(), 'query');
+      const user = c.get('user');
+      const settings = await c.env.ORGS.getByName(user.org).settings();
+      if (!settings) throw new ApiError('unauthenticated', 'Your organisation no longer exists.');
+
+      const page = await listCases(c.env, { org: user.org, mode: settings.mode, user, ...query });
+
+      return c.json(page);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/api/cases/:id',
+      auth: 'staff',
+      tag: 'cases',
+      summary:
+        'Read a case: states, deadlines, the events you may send now, and its content if your role reads content',
+      responses: { 200: 'The case', 404: 'No such case (or not yours to see)' },
+    },
+    requireStaff(),
+    async (c) => {
+      const id = caseId(c.req.param('id') ?? '');
+      const user = c.get('user');
+      const stub = caseStub(c.env, user.org, id);
+
+      const state = await stub.state();
+      if (!state.ok || !canSeeCase(state.envelope.snapshot.context, user)) throw notFound();
+      const content = mayRead(user.role, 'content') ? await stub.content() : null;
+      const snapshot = restore(state.envelope.snapshot);
+      const nextEvents = acceptedEvents(snapshot, user, Date.now()).filter((type) =>
+        maySend(user.role, type),
+      );
+
+      return c.json(
+        presentCase(state.envelope, {
+          nextEvents,
+          content: content?.ok ? content.content : null,
+        }),
+      );
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/api/cases/:id/events',
+      auth: 'staff',
+      tag: 'cases',
+      summary: 'Send an event to a case; the case machine accepts or refuses it',
+      body: CaseCommandSchema,
+      responses: {
+        200: {
+          description: 'Accepted: the new states and the audit seq',
+          schema: EventResultSchema,
+        },
+        403: 'Your role may not send this event',
+        404: 'No such case (or not yours to see)',
+        409: 'A rule refused the event: `guard` names it',
+        422: 'The event is malformed: `issues` names the fields',
+      },
+    },
+    requireStaff(),
+    async (c) => {
+      const id = caseId(c.req.param('id') ?? '');
+      const user = c.get('user');
+      const command = await readJson(c, CaseCommandSchema);
+      if (NON_STAFF_EVENTS.has(command.type)) {
+        throw new ApiError('forbidden', `${command.type} is not sent through the staff API.`);
+      }
+      if (!maySend(user.role, command.type)) {
+        throw new ApiError('forbidden', `Your role (${user.role}) may not send ${command.type}.`);
+      }
+      if (command.type === 'ASSIGN') await assertAssignable(c.env, user.org, command.assignee);
+
+      const result = await caseStub(c.env, user.org, id).dispatch({
+        command,
+        actor: { id: user.id, role: user.role, units: user.units },
+        scope: user,
+        requestId: c.get('requestId'),
+      });
+      if (!result.ok) {
+        if (result.code === 'transition_refused') {
+          throw new ApiError('transition_refused', result.message, { guard: result.guard });
+        }
+        throw notFound();
+      }
+
+      return c.json({ states: result.states, seq: result.seq });
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/api/cases/:id/audit',
+      auth: 'staff',
+      tag: 'cases',
+      summary: 'The audit trail of a case and the verification of its hash chain',
+      responses: { 200: "Records, verification and the writer's count", 404: 'No such case' },
+    },
+    requireStaff(),
+    async (c) => {
+      const id = caseId(c.req.param('id') ?? '');
+      const user = c.get('user');
+      const stub = caseStub(c.env, user.org, id);
+
+      const state = await stub.state();
+      if (!state.ok || !canSeeCase(state.envelope.snapshot.context, user)) throw notFound();
+      if (!mayRead(user.role, 'audit'))
+        throw new ApiError('forbidden', 'Your role may not read audit trails.');
+      // The RPC type of a record's free-form `details` erases to never; the value is plain JSON.
+      const audit = (await stub.audit()) as Awaited<ReturnType<CaseObject['audit']>>;
+      if (!audit.ok) throw notFound();
+
+      return c.json({ records: audit.records, verification: audit.verification, seq: audit.seq });
+    },
+  );
+}
+
+/** An assignee must be an enabled handler or lead of the same organisation. */
+async function assertAssignable(
+  env: AppEnv['Bindings'],
+  org: string,
+  assignee: string,
+): Promise<void> {
+  const user = await env.ORGS.getByName(org).user(assignee);
+  if (!user || user.disabled || (user.role !== 'handler' && user.role !== 'compliance_lead')) {
+    throw new ApiError(
+      'validation_failed',
+      'The assignee must be an active handler or compliance lead of this organisation.',
+      {
+        issues: [{ path: 'assignee', message: 'not an active handler or compliance lead' }],
+      },
+    );
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Helpers for integration tests in workerd: fresh organisations (storage is shared within a
+ * test file), staff sessions, and JSON requests through the Worker's own fetch handler.
+ */
+import { env, exports } from 'cloudflare:workers';
+
+import type { StaffRole } from '../../src/auth/permissions';
+
+export const PASSWORD = 'integration-test-password';
+
+let counter = 0;
+
+/** A unique organisation slug for this test. */
+export function freshSlug(prefix = 'org'): string {
+  counter += 1;
+
+  return `${prefix}-${counter}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export interface TestOrg {
+  slug: string;
+  users: Record<string, { id: string; email: string; token: string; role: StaffRole }>;
+}
+
+/** Creates an organisation with one user per named role and logs each in. */
+export async function createOrg(
+  options: {
+    mode?: 'compliance' | 'team';
+    units?: string[];
+    staff?: Array<{ name: string; role: StaffRole; units?: string[] }>;
+  } = {},
+): Promise<TestOrg> {
+  const slug = freshSlug();
+  const org = env.ORGS.getByName(slug);
+  await org.setup({
+    slug,
+    name: `Test ${slug}`,
+    mode: options.mode ?? 'compliance',
+    requireTotp: false,
+    units: options.units ?? [],
+  });
+  const staff = options.staff ?? [
+    { name: 'admin', role: 'admin' },
+    { name: 'lead', role: 'compliance_lead' },
+    { name: 'handler', role: 'handler' },
+    { name: 'handler2', role: 'handler' },
+    { name: 'reviewer', role: 'reviewer' },
+  ];
+  const users: TestOrg['users'] = {};
+  for (const member of staff) {
+    const email = `${member.name}@${slug}.test`;
+    const { id } = await org.addUser({
+      email,
+      role: member.role,
+      units: member.units ?? [],
+      password: PASSWORD,
+    });
+    const login = await org.login({ email, password: PASSWORD });
+    if (!login.ok) throw new Error(`login failed for ${email}`);
+    users[member.name] = { id, email, token: login.token, role: member.role };
+  }
+
+  return { slug, users };
+}
+
+/** A request to the Worker; `body` is sent as JSON. */
+export async function api(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await exports.default.fetch(
+    new Request(`http://whispr.test${path}`, {
+      method,
+      headers,
+      body:
+        options.body === undefined
+          ? undefined
+          : typeof options.body === 'string'
+            ? options.body
+            : JSON.stringify(options.body),
+    }),
+  );
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+
+  return { status: response.status, body, headers: response.headers };
+}
+
+/** Submits a written report and returns the created case's id as the lead sees it. */
+export async function submitCase(
+  org: TestOrg,
+  report: { category?: string; description?: string } = {},
+): Promise<{ id: string; caseRef: string; mailbox: { token: string; returnCode: string } }> {
+  const created = await api('POST', `/api/public/${org.slug}/reports`, {
+    body: {
+      category: report.category ?? 'fraud',
+      description: report.description ?? 'Someone approves their own expense claims every month.',
+    },
+  });
+  if (created.status !== 201) throw new Error(`submit failed: ${JSON.stringify(created.body)}`);
+  const list = await api('GET', '/api/cases?limit=200', { token: org.users.lead!.token });
+  const item = list.body.items.find((i: { caseRef: string }) => i.caseRef === created.body.caseRef);
+  if (!item) throw new Error('created case not in the list');
+
+  return { id: item.id, caseRef: created.body.caseRef, mailbox: created.body.mailbox };
+}
+
+/** Sends a case event as a staff member. */
+export function sendEvent(token: string, caseId: string, event: Record<string, unknown>) {
+  return api('POST', `/api/cases/${caseId}/events`, { token, body: event });
+}
