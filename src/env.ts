@@ -10,6 +10,7 @@ export interface Env {
   ORGS: DurableObjectNamespace<OrgObject>;
   MAILBOXES: DurableObjectNamespace<MailboxDirectory>;
   CASES_KV: KVNamespace;
+  ATTACHMENTS: R2Bucket;
   EMAIL_QUEUE: Queue<EmailMessage>;
   ASSETS?: Fetcher;
   /** "true" only for local development: seeds the demo workspace. Never set in production. */
