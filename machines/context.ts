@@ -96,16 +96,6 @@ export function initialContext(input: CaseInput): CaseContext {
   };
 }
 
-/** Days a closed case is kept under its retention terms. */
-export function retentionDays(context: CaseContext, outcome: string): number {
-  const byOutcome = context.retention.byOutcome[outcome];
-  if (byOutcome !== undefined) return byOutcome;
-
-  return context.channel === 'oral'
-    ? context.retention.oralRecordDays
-    : context.retention.closedCaseDays;
-}
-
 /**
  * The deadline the acknowledgement is judged against and whether it is met. Pure helper for
  * the TICK guard and for the host's timer.

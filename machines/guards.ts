@@ -57,6 +57,8 @@ export const guards = {
     event.type === 'ASSIGN' && event.assignee !== context.assignee,
   /** Only the assignee can step away from a case. */
   isCurrentAssignee: ({ context, event }) => context.assignee === event.actor.id,
+  /** The case has never been acknowledged. */
+  notYetAcknowledged: ({ context }) => context.acknowledgedAt === null,
   /** Retention can only be scheduled for a closed case. */
   isClosed: ({ context }) => context.closedAt !== null,
   /** A retention date must lie after the closure it follows. */
@@ -94,6 +96,7 @@ export const GUARD_MESSAGES: Record<GuardName, string> = {
   routeNamesAssignee: 'The routing decision names no assignee.',
   assigneeChanges: 'The case is already assigned to that person.',
   isCurrentAssignee: 'Only the current assignee can recuse themselves.',
+  notYetAcknowledged: 'The case was acknowledged already.',
   isClosed: 'Retention is set once a case is closed.',
   retentionAfterClosure: 'The retention date must lie after the closure of the case.',
   purgeDue: 'The retention period has not ended yet.',

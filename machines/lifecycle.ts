@@ -7,9 +7,10 @@
 import { and } from 'xstate';
 
 import type { CaseContext } from './context';
-import { FEEDBACK_WITHIN_MONTHS, retentionDays } from './context';
+import { retentionUntil } from '../policies/retention';
+import { FEEDBACK_WITHIN_MONTHS } from './context';
 import type { CaseEventOf } from './events';
-import { addDays, addMonths } from './time';
+import { addMonths } from './time';
 
 /** Guards of every staff action on a case's content: not purged, a case worker, in scope. */
 export const WORK = ['notPurged', 'isCaseWorker', 'isAssignee'] as const;
@@ -28,8 +29,13 @@ const reporterMessage = {
 /** Context updates of this region, as pure functions of the context and the event. */
 export const lifecycleUpdates = {
   touch: (_: CaseContext, e: { at: number }) => ({ lastEventAt: e.at }),
-  acknowledge: (_: CaseContext, e: CaseEventOf<'ACKNOWLEDGE'>) => ({
+  /** A late acknowledgement records the miss itself, whether or not a TICK came first. */
+  acknowledge: (c: CaseContext, e: CaseEventOf<'ACKNOWLEDGE'>) => ({
     acknowledgedAt: e.at,
+    overdue: {
+      ...c.overdue,
+      acknowledgement: c.overdue.acknowledgement || e.at > c.deadlines.acknowledgeBy,
+    },
     lastEventAt: e.at,
   }),
   /** Art. 9(1)(f): the three months run from the acknowledgement once there is one. */
@@ -38,6 +44,10 @@ export const lifecycleUpdates = {
   }),
   giveFeedback: (c: CaseContext, e: CaseEventOf<'GIVE_FEEDBACK'>) => ({
     feedbackGivenAt: c.feedbackGivenAt ?? e.at,
+    overdue: {
+      ...c.overdue,
+      feedback: c.overdue.feedback || (c.feedbackGivenAt === null && e.at > c.deadlines.feedbackBy),
+    },
     lastEventAt: e.at,
   }),
   close: (c: CaseContext, e: CaseEventOf<'CLOSE'>) => ({
@@ -46,7 +56,15 @@ export const lifecycleUpdates = {
     lastEventAt: e.at,
     retention: {
       ...c.retention,
-      until: addDays(e.at, retentionDays(c, e.outcome)),
+      until: retentionUntil(
+        {
+          version: c.retention.policyVersion,
+          closedCaseDays: c.retention.closedCaseDays,
+          oralRecordDays: c.retention.oralRecordDays,
+          byOutcome: c.retention.byOutcome,
+        },
+        { closedAt: e.at, outcome: e.outcome, channel: c.channel },
+      ),
       reason: `policy v${c.retention.policyVersion}: ${e.outcome}`,
     },
   }),
@@ -140,6 +158,11 @@ export const lifecycleRegion = {
     },
     reopened: {
       on: {
+        // A case closed before it was acknowledged can still be acknowledged once reopened.
+        ACKNOWLEDGE: {
+          guard: and([...WORK, 'notYetAcknowledged']),
+          actions: ['acknowledge', 'acknowledgeDeadlines'],
+        },
         START_INVESTIGATION: { target: 'investigating', guard: work, actions: 'touch' },
         REPLY: reply,
         GIVE_FEEDBACK: { ...feedback, target: 'feedbackGiven' },

@@ -48,7 +48,7 @@ export const retentionRegion = {
     },
     scheduled: {
       on: {
-        TICK: { target: 'due', guard: and(['isSystem', 'retentionElapsed']) },
+        TICK: { target: 'due', guard: and(['isSystem', 'retentionElapsed']), actions: 'touch' },
         SET_RETENTION: setRetention,
         REOPEN: reopen,
         PURGE: purge,

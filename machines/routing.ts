@@ -20,7 +20,7 @@ const reassign = {
 } as const;
 const recuse = {
   target: 'queued',
-  guard: and(['notPurged', 'isCurrentAssignee']),
+  guard: and(['notPurged', 'isCaseWorker', 'isCurrentAssignee']),
   actions: 'recuse',
 } as const;
 

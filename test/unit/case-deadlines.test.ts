@@ -178,7 +178,7 @@ describe('TICK', SLOW, () => {
                 }
               : c.overdue;
             expect(next.overdue).toEqual(expectedOverdue);
-            expect(next.lastEventAt).toBe(deadlinePassed ? at : c.lastEventAt);
+            expect(next.lastEventAt).toBe(at);
             expect(decision.after).toEqual({
               ...states,
               retention: retentionElapsed ? 'due' : states.retention,

@@ -231,6 +231,16 @@ function expectAgrees(m: Model, r: Real): void {
 
 class Acknowledge extends CaseCommand<'ACKNOWLEDGE'> {
   candidates(m: Model, e: CaseEventOf<'ACKNOWLEDGE'>): Candidate[] {
+    const acknowledge = (model: Model) => {
+      model.acknowledgedAt = e.at;
+      model.overdue.acknowledgement ||= e.at > model.acknowledgeBy;
+      model.feedbackBy = addMonths(e.at, 3);
+      model.lastEventAt = e.at;
+    };
+    if (m.lifecycle === 'reopened') {
+      const rules = [...work(m, e), role('notYetAcknowledged', m.acknowledgedAt === null)];
+      return [{ rules, apply: acknowledge }];
+    }
     if (m.lifecycle !== 'received') return [];
 
     return [
@@ -238,9 +248,7 @@ class Acknowledge extends CaseCommand<'ACKNOWLEDGE'> {
         rules: work(m, e),
         apply: (model) => {
           model.lifecycle = 'acknowledged';
-          model.acknowledgedAt = e.at;
-          model.feedbackBy = addMonths(e.at, 3);
-          model.lastEventAt = e.at;
+          acknowledge(model);
         },
       },
     ];
@@ -284,6 +292,7 @@ class GiveFeedback extends CaseCommand<'GIVE_FEEDBACK'> {
         rules: work(m, e),
         apply: (model) => {
           model.lifecycle = 'feedbackGiven';
+          model.overdue.feedback ||= model.feedbackGivenAt === null && e.at > model.feedbackBy;
           model.feedbackGivenAt ??= e.at;
           model.lastEventAt = e.at;
         },
@@ -389,7 +398,11 @@ class Recuse extends CaseCommand<'RECUSE'> {
 
     return [
       {
-        rules: [notPurged(m), role('isCurrentAssignee', m.assignee === e.actor.id)],
+        rules: [
+          notPurged(m),
+          role('isCaseWorker', is(e.actor, 'compliance_lead', 'handler')),
+          role('isCurrentAssignee', m.assignee === e.actor.id),
+        ],
         apply: (model) => {
           model.routing = 'queued';
           model.assignee = null;
@@ -499,7 +512,10 @@ class Tick extends CaseCommand<'TICK'> {
     if (m.retention === 'scheduled') {
       found.push({
         rules: [system, role('retentionElapsed', m.until !== null && e.at >= m.until)],
-        apply: (model) => void (model.retention = 'due'),
+        apply: (model) => {
+          model.retention = 'due';
+          model.lastEventAt = e.at;
+        },
       });
     }
 

@@ -47,7 +47,7 @@ const TALKING = ['acknowledged', 'investigating', 'feedbackGiven', 'reopened'];
 
 /** Which active states declare a transition for each event type (guards aside). */
 const TAKES: Record<CaseEventType, (s: RegionStates) => boolean> = {
-  ACKNOWLEDGE: (s) => s.lifecycle === 'received',
+  ACKNOWLEDGE: (s) => s.lifecycle === 'received' || s.lifecycle === 'reopened',
   START_INVESTIGATION: (s) => ['acknowledged', 'feedbackGiven', 'reopened'].includes(s.lifecycle),
   REPLY: (s) => TALKING.includes(s.lifecycle),
   GIVE_FEEDBACK: (s) => TALKING.includes(s.lifecycle),
