@@ -1,10 +1,12 @@
 /**
- * The permission table: which role may send which case event through the staff API, and
- * which parts of a case each role may read. Pure data. The staff API and a case's
- * `nextEvents` both read it, so the UI never offers what the API would refuse.
+ * The permission table: for each staff role, the organisation-level actions it may take, the
+ * case events it may send through the staff API, and the fields of a case it may read. Pure
+ * data and predicates over it. The HTTP layer (`requirePermission`, the case routes), a case's
+ * `nextEvents` and the shaping of a case view all read this one table, so the UI never offers
+ * what the API would refuse.
  *
- * Object-level scope (is this handler assigned, or in the case's unit?) is the machine's
- * `isAssignee` rule and `canSeeCase` below; this table is about roles only.
+ * Object-level scope (is this handler assigned, or in the case's unit? were they recused?) is
+ * the machine's `isAssignee` rule (`inScope`) and `canSeeCase` below; the table is about roles.
  */
 import type { CaseContext } from '../../machines/context';
 import type { CaseEventType } from '../../machines/events';
@@ -13,7 +15,32 @@ import { inScope } from '../../machines/guards';
 /** Staff roles (see roles.ts for the names organisations use for them). */
 export type StaffRole = 'admin' | 'compliance_lead' | 'handler' | 'reviewer';
 
-const HANDLER_EVENTS: readonly CaseEventType[] = [
+/** Organisation-level actions, each guarding one or more staff routes. */
+export type StaffAction =
+  /** List and read cases (each case is then checked for scope). */
+  | 'cases.read'
+  /** Record an oral report (phone or meeting) as a new case. */
+  | 'cases.record_oral'
+  /** Staff accounts: list, invite, change role/units, disable, reset a second factor. */
+  | 'users.manage'
+  /** Organisation settings (require_totp). */
+  | 'settings.manage'
+  /** The organisation's own audit trail (user and settings changes). */
+  | 'org_audit.read'
+  /** The case machine's definition, for diagrams. */
+  | 'machines.read';
+
+/** The parts of a case a reader may see; every field of a case view belongs to one. */
+export type CasePart = 'states' | 'content' | 'audit';
+
+/** One role's row of the table. */
+export interface RolePermissions {
+  actions: readonly StaffAction[];
+  events: readonly CaseEventType[];
+  reads: readonly CasePart[];
+}
+
+const WORK_EVENTS = [
   'ACKNOWLEDGE',
   'START_INVESTIGATION',
   'REPLY',
@@ -23,21 +50,47 @@ const HANDLER_EVENTS: readonly CaseEventType[] = [
   'REOPEN',
   'RECUSE',
   'AMEND_RECORD',
-];
+] as const satisfies readonly CaseEventType[];
 
-/** Events each role may send through the staff API. */
+/**
+ * The table. Sources for the split: Directive (EU) 2019/1937 Art. 9(1)(c) (an impartial person
+ * or department designated to follow up: the lead, who designates handlers) and Art. 16 (the
+ * reporter's identity known only to those who handle the report: admins and reviewers read no
+ * content).
+ */
+export const PERMISSIONS: Readonly<Record<StaffRole, RolePermissions>> = {
+  // Runs the account: users, settings, billing, domains. No case content, no case list.
+  admin: {
+    actions: ['users.manage', 'settings.manage', 'org_audit.read', 'machines.read'],
+    events: [],
+    reads: [],
+  },
+  // Every case of the organisation, policies, holds, assignment, retention.
+  compliance_lead: {
+    actions: ['cases.read', 'cases.record_oral', 'org_audit.read', 'machines.read'],
+    events: [...WORK_EVENTS, 'ASSIGN', 'PLACE_HOLD', 'RELEASE_HOLD', 'SET_RETENTION', 'EXPORT'],
+    reads: ['states', 'content', 'audit'],
+  },
+  // Works the cases in scope.
+  handler: {
+    actions: ['cases.read', 'cases.record_oral', 'machines.read'],
+    events: WORK_EVENTS,
+    reads: ['states', 'content', 'audit'],
+  },
+  // Read-only oversight: states, deadlines, audit trails and diagrams; no report content.
+  reviewer: {
+    actions: ['cases.read', 'org_audit.read', 'machines.read'],
+    events: [],
+    reads: ['states', 'audit'],
+  },
+};
+
+/** Events each role may send through the staff API (derived from `PERMISSIONS`). */
 export const STAFF_EVENTS: Record<StaffRole, ReadonlySet<CaseEventType>> = {
-  admin: new Set(),
-  compliance_lead: new Set([
-    ...HANDLER_EVENTS,
-    'ASSIGN',
-    'PLACE_HOLD',
-    'RELEASE_HOLD',
-    'SET_RETENTION',
-    'EXPORT',
-  ]),
-  handler: new Set(HANDLER_EVENTS),
-  reviewer: new Set(),
+  admin: new Set(PERMISSIONS.admin.events),
+  compliance_lead: new Set(PERMISSIONS.compliance_lead.events),
+  handler: new Set(PERMISSIONS.handler.events),
+  reviewer: new Set(PERMISSIONS.reviewer.events),
 };
 
 /** Events only Whispr itself, or only the reporter through the mailbox, sends. */
@@ -51,16 +104,46 @@ export const NON_STAFF_EVENTS: ReadonlySet<CaseEventType> = new Set([
   'REQUEST_CORRECTION',
 ]);
 
-/** The parts of a case a reader may see. */
-export type CasePart = 'states' | 'content' | 'audit';
-
-/** What each role may read of a case it can see. */
+/** What each role may read of a case it can see (derived from `PERMISSIONS`). */
 export const READS: Record<StaffRole, ReadonlySet<CasePart>> = {
-  admin: new Set(),
-  compliance_lead: new Set(['states', 'content', 'audit']),
-  handler: new Set(['states', 'content', 'audit']),
-  reviewer: new Set(['states', 'audit']),
+  admin: new Set(PERMISSIONS.admin.reads),
+  compliance_lead: new Set(PERMISSIONS.compliance_lead.reads),
+  handler: new Set(PERMISSIONS.handler.reads),
+  reviewer: new Set(PERMISSIONS.reviewer.reads),
 };
+
+/**
+ * The part each field of the staff case view belongs to (present-case.ts). A field missing
+ * here is never shown: adding a field to the view means deciding who reads it.
+ */
+export const CASE_FIELDS = {
+  id: 'states',
+  caseRef: 'states',
+  category: 'states',
+  channel: 'states',
+  states: 'states',
+  receivedAt: 'states',
+  acknowledgedAt: 'states',
+  feedbackGivenAt: 'states',
+  closedAt: 'states',
+  outcome: 'states',
+  deadlines: 'states',
+  overdue: 'states',
+  team: 'states',
+  assignee: 'states',
+  excluded: 'states',
+  hold: 'states',
+  retention: 'states',
+  purgedAt: 'states',
+  oralRecord: 'states',
+  seq: 'states',
+  machineVersion: 'states',
+  nextEvents: 'states',
+  content: 'content',
+} as const satisfies Record<string, CasePart>;
+
+/** A field of the staff case view. */
+export type CaseField = keyof typeof CASE_FIELDS;
 
 /** A staff member as the access rules see them. */
 export interface StaffPrincipal {
@@ -71,17 +154,26 @@ export interface StaffPrincipal {
 
 /**
  * May this person see that the case exists? Leads and reviewers see every case of their
- * organisation; a handler only the cases in scope (machines/guards.ts `inScope`); an admin
- * none. A case outside this answers 404, exactly like one that does not exist.
+ * organisation unless excluded from it (recusal, conflict of interest); a handler only the cases in scope (machines/guards.ts
+ * `inScope`: assigned in compliance mode, their unit's in team mode, never after a recusal);
+ * an admin none. A case outside this answers 404, exactly like one that does not exist.
  */
 export function canSeeCase(
   context: Pick<CaseContext, 'excluded' | 'assignee' | 'mode' | 'team'>,
   who: StaffPrincipal,
 ): boolean {
-  if (who.role === 'compliance_lead' || who.role === 'reviewer') return true;
+  if (!mayRead(who.role, 'states')) return false;
+  // Whoever stepped away or was excluded for a conflict of interest keeps no access, a lead
+  // or reviewer included.
+  if (context.excluded.includes(who.id)) return false;
   if (who.role === 'handler') return inScope(context, who);
 
-  return false;
+  return true;
+}
+
+/** May this role take this organisation-level action? */
+export function mayDo(role: StaffRole, action: StaffAction): boolean {
+  return PERMISSIONS[role].actions.includes(action);
 }
 
 /** May this role send this event type through the staff API at all? */
@@ -92,4 +184,9 @@ export function maySend(role: StaffRole, type: CaseEventType): boolean {
 /** May this role read this part of a case it can see? */
 export function mayRead(role: StaffRole, part: CasePart): boolean {
   return READS[role].has(part);
+}
+
+/** May this role read this field of a case view? */
+export function mayReadField(role: StaffRole, field: CaseField): boolean {
+  return mayRead(role, CASE_FIELDS[field]);
 }

@@ -1,20 +1,38 @@
 /**
  * The staff view of a case: facts from the machine's context in wire form (ISO times), the
- * events the caller may send now, and the content when the caller's role reads content.
+ * events the caller may send now, and the content; each field is shown only when the
+ * permission table (permissions.ts `CASE_FIELDS`) lets the caller's role read it. Pure.
  */
 import type { CaseEnvelope } from '../../machines/engine';
 import type { CaseEventType } from '../../machines/events';
+import type { CaseField, StaffRole } from '../auth/permissions';
+import { CASE_FIELDS, mayReadField } from '../auth/permissions';
 import type { CaseContent } from '../store/case-content';
 
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 export interface PresentCaseOptions {
+  role: StaffRole;
   nextEvents: CaseEventType[];
   content: CaseContent | null;
 }
 
-/** The JSON a staff member receives for a case they may see. */
-export function presentCase(envelope: CaseEnvelope, options: PresentCaseOptions) {
+/** The JSON a staff member receives for a case they may see, shaped by their role. */
+export function presentCase(
+  envelope: CaseEnvelope,
+  options: PresentCaseOptions,
+): Partial<ReturnType<typeof caseView>> {
+  const view = caseView(envelope, options);
+  const fields = Object.keys(CASE_FIELDS) as CaseField[];
+
+  return Object.fromEntries(
+    fields
+      .filter((field) => field in view && mayReadField(options.role, field))
+      .map((field) => [field, view[field as keyof typeof view]]),
+  );
+}
+
+function caseView(envelope: CaseEnvelope, options: PresentCaseOptions) {
   const context = envelope.snapshot.context;
 
   return {

@@ -1,132 +1,97 @@
 /**
  * An organisation's Durable Object: the authoritative, strongly consistent home of its
- * settings, staff accounts, sessions and policy versions. Every staff request asks it who
- * is calling, so disabling a user ends their sessions on the next request anywhere (a KV
- * cache could lag by a minute). Tables: LAYOUT.md.
+ * settings, staff accounts, sessions, second factors, invitations, policy versions, its own
+ * audit trail and its record of denied requests. Every staff request asks it who is calling,
+ * so disabling a user, or changing their role or password, ends their sessions on the next
+ * request anywhere (a KV cache could lag by a minute). Tables: LAYOUT.md, org-schema.ts.
  *
- * Public methods are RPC and return result values rather than throwing.
+ * This class is the RPC surface only: it owns the storage handle and the server secret and
+ * delegates each method to a module under ./org/ (one idea each; see their headers).
+ *
+ * Every check-and-set (lockout counters, a TOTP step, a recovery code, an invitation) runs
+ * synchronously after the last await of its method, so the object's input gate keeps two
+ * requests from both passing the check (PLATFORM.md, "Input gate"). The delegates keep that
+ * rule; this shell adds no await of its own.
+ *
+ * Public methods are RPC and return result values rather than throwing (workers-sdk 14736).
  */
 import { DurableObject } from 'cloudflare:workers';
 
-import type { ProductMode } from '../../machines/context';
-import type { IntakePolicy, RetentionPolicy, RoutingPolicy } from '../../policies';
-import {
-  DEFAULT_INTAKE_POLICY,
-  DEFAULT_RETENTION_POLICY,
-  DEFAULT_ROUTING_POLICY,
-} from '../../policies';
-import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/password';
+import type { AuditActor, AuditRecord, ChainVerification } from '../audit/chain';
 import type { StaffRole } from '../auth/permissions';
-import { hmacSha256Hex, randomToken } from '../auth/tokens';
 import type { Env } from '../env';
+import type { StaffAccount } from './org/accounts';
+import { listAccounts, toAccount, userById } from './org/accounts';
+import type { Denial, RequestInfo } from './org/denials';
+import { insertDenial, listDenials } from './org/denials';
+import type { Failure } from './org/failure';
+import { acceptInvitation, inviteUser } from './org/invitations';
+import type { LoginResult } from './org/login';
+import { completeTotpLogin, login } from './org/login';
+import { readOrgAuditTrail } from './org/org-audit';
+import { changeEmail, changePassword } from './org/own-account';
+import type { OrgPolicies } from './org/policies';
+import { currentPolicies } from './org/policies';
+import type { AuthResult } from './org/sessions';
+import { authenticate, logout } from './org/sessions';
+import type { OrgSettings } from './org/settings';
+import { readSettings, setupOrg, updateOrgSettings } from './org/settings';
+import type { UserChanges } from './org/staff';
+import { addUser, updateUser } from './org/staff';
+import { confirmTotp, resetTotp, startTotp } from './org/totp';
 import { ORG_SCHEMA } from './org-schema';
 
-/** Idle timeout of a staff session: 30 minutes without a request. */
-export const SESSION_IDLE_MS = 30 * 60 * 1000;
-/** Absolute lifetime of a staff session: 12 hours, whatever the activity. */
-export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
-
-export interface OrgSettings {
-  slug: string;
-  name: string;
-  mode: ProductMode;
-  requireTotp: boolean;
-  units: string[];
-}
-
-/** A staff member as every request sees them. */
-export interface StaffUser {
-  id: string;
-  org: string;
-  email: string;
-  displayName: string | null;
-  role: StaffRole;
-  units: string[];
-}
-
-export interface OrgPolicies {
-  routing: RoutingPolicy;
-  retention: RetentionPolicy;
-  intake: IntakePolicy;
-}
-
-type UserRow = {
-  id: string;
-  email: string;
-  display_name: string | null;
-  role: string;
-  units: string;
-  password_hash: string | null;
-  disabled: number;
-  locked_until: number;
-};
-
-export type LoginResult =
-  | { ok: true; token: string; user: StaffUser }
-  | { ok: false; code: 'invalid_credentials' | 'org_not_found'; message: string };
-
-const INVALID = {
-  ok: false,
-  code: 'invalid_credentials',
-  message: 'The email or the password is wrong.',
-} as const;
+export type { StaffAccount, StaffUser } from './org/accounts';
+export { DENIALS_KEPT } from './org/denials';
+export type { Denial, RequestInfo } from './org/denials';
+export { INVITATION_LIFETIME_MS } from './org/invitations';
+export { CHALLENGE_ATTEMPTS, CHALLENGE_LIFETIME_MS } from './org/login';
+export type { LoginResult } from './org/login';
+export type { OrgPolicies } from './org/policies';
+export { RECOVERY_CODES } from './org/recovery-codes';
+export { SESSION_IDLE_MS, SESSION_LIFETIME_MS } from './org/sessions';
+export type { AuthResult } from './org/sessions';
+export type { OrgSettings } from './org/settings';
+export type { UserChanges } from './org/staff';
 
 export class OrgObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly storage: DurableObjectStorage;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.storage = ctx.storage;
     this.sql = ctx.storage.sql;
     this.sql.exec(ORG_SCHEMA);
   }
 
   /** Creates the organisation once; later calls change nothing and report false. */
   async setup(settings: OrgSettings & { demo?: boolean }): Promise<{ created: boolean }> {
-    if (this.settingsRow()) return { created: false };
-
-    const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec(
-        'INSERT INTO org (id, slug, name, mode, require_totp, created_at, demo) VALUES (1, ?, ?, ?, ?, ?, ?)',
-        settings.slug,
-        settings.name,
-        settings.mode,
-        settings.requireTotp ? 1 : 0,
-        now,
-        settings.demo ? 1 : 0,
-      );
-      for (const unit of settings.units) this.sql.exec('INSERT INTO units (name) VALUES (?)', unit);
-    });
-
-    return { created: true };
+    return setupOrg(this.storage, settings);
   }
 
   /** The organisation's settings, or null when it does not exist. */
   async settings(): Promise<OrgSettings | null> {
-    return this.settingsRow();
+    return readSettings(this.sql);
+  }
+
+  /** Switches the organisation's own TOTP requirement; audited. */
+  async updateSettings(
+    changes: { requireTotp?: boolean | undefined },
+    actor: AuditActor,
+  ): Promise<{ ok: true; settings: OrgSettings } | Failure<'not_found'>> {
+    return updateOrgSettings(this.storage, changes, actor);
   }
 
   /** The policies in force: the newest stored version of each, else the defaults. */
   async policies(): Promise<OrgPolicies> {
-    const latest = (kind: string) =>
-      this.sql
-        .exec<{ document: string }>(
-          'SELECT document FROM policies WHERE kind = ? ORDER BY version DESC LIMIT 1',
-          kind,
-        )
-        .toArray()[0]?.document;
-    const routing = latest('routing');
-    const retention = latest('retention');
-    const intake = latest('intake');
-
-    return {
-      routing: routing ? (JSON.parse(routing) as RoutingPolicy) : DEFAULT_ROUTING_POLICY,
-      retention: retention ? (JSON.parse(retention) as RetentionPolicy) : DEFAULT_RETENTION_POLICY,
-      intake: intake ? (JSON.parse(intake) as IntakePolicy) : DEFAULT_INTAKE_POLICY,
-    };
+    return currentPolicies(this.sql);
   }
 
-  /** Adds a staff member with a password (demo seeding and tests); idempotent by email. */
+  /**
+   * Adds a staff member with a password, without an invitation: demo seeding and tests only
+   * (real accounts come through `inviteUser`). Idempotent by email.
+   */
   async addUser(user: {
     email: string;
     role: StaffRole;
@@ -134,146 +99,139 @@ export class OrgObject extends DurableObject<Env> {
     displayName?: string;
     password: string;
   }): Promise<{ id: string; created: boolean }> {
-    const email = user.email.toLowerCase();
-    const existing = this.userByEmail(email);
-    if (existing) return { id: existing.id, created: false };
+    return addUser(this.sql, user);
+  }
 
-    const passwordHash = await hashPassword(user.password);
-    const id = `u_${randomToken(16)}`;
-    const now = Date.now();
-    this.sql.exec(
-      'INSERT OR IGNORE INTO users (id, email, display_name, role, units, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      id,
-      email,
-      user.displayName ?? null,
-      user.role,
-      JSON.stringify(user.units ?? []),
-      passwordHash,
-      now,
-      now,
-    );
-    const stored = this.userByEmail(email);
+  /** Checks a password; with a second factor the answer is a challenge (see login.ts). */
+  async login(input: { email: string; password: string }): Promise<LoginResult> {
+    return login(this.sql, this.env.SERVER_SECRET, input);
+  }
 
-    return { id: stored?.id ?? id, created: stored?.id === id };
+  /** Completes a login with a TOTP code or a recovery code, each accepted once. */
+  async completeTotpLogin(input: { challenge: string; code: string }): Promise<LoginResult> {
+    return completeTotpLogin(this.sql, this.env.SERVER_SECRET, input);
   }
 
   /**
-   * Checks a password and opens a session. An unknown email runs the same key derivation
-   * as a wrong password, so the two cannot be told apart by their answer or their time.
+   * Who holds this session token, read from the authoritative store. A refused session is
+   * recorded in `denials` with whose it was, when the token names one of ours.
    */
-  async login(input: { email: string; password: string }): Promise<LoginResult> {
-    if (!this.settingsRow()) {
-      await burnPasswordCheck(input.password);
-      return INVALID;
-    }
+  async authenticate(token: string, request?: RequestInfo): Promise<AuthResult> {
+    const { SERVER_SECRET, TOTP_ENFORCEMENT } = this.env;
 
-    const row = this.userByEmail(input.email.toLowerCase());
-    const check = row?.password_hash
-      ? await verifyPassword(input.password, row.password_hash)
-      : await burnPasswordCheck(input.password);
-    if (!row || !check.ok || row.disabled) return INVALID;
-
-    const token = `${this.settingsRow()?.slug}.${randomToken(32)}`;
-    const now = Date.now();
-    this.sql.exec(
-      'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-      this.tokenHash(token),
-      row.id,
-      now,
-      now,
-      now + SESSION_LIFETIME_MS,
-    );
-
-    return { ok: true, token, user: this.toUser(row) };
-  }
-
-  /** Who holds this session token, read from the authoritative store; null when invalid. */
-  async authenticate(token: string): Promise<StaffUser | null> {
-    const now = Date.now();
-    const hash = this.tokenHash(token);
-    const session = this.sql
-      .exec<{ user_id: string; last_seen_at: number; expires_at: number }>(
-        'SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = ?',
-        hash,
-      )
-      .toArray()[0];
-    if (!session) return null;
-    if (now >= session.expires_at || now - session.last_seen_at > SESSION_IDLE_MS) {
-      this.sql.exec('DELETE FROM sessions WHERE token_hash = ?', hash);
-      return null;
-    }
-
-    const row = this.userById(session.user_id);
-    if (!row || row.disabled) {
-      this.sql.exec('DELETE FROM sessions WHERE user_id = ?', session.user_id);
-      return null;
-    }
-    this.sql.exec('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', now, hash);
-
-    return this.toUser(row);
+    return authenticate(this.sql, SERVER_SECRET, TOTP_ENFORCEMENT, token, request);
   }
 
   /** Ends one session on the server. */
   async logout(token: string): Promise<void> {
-    this.sql.exec('DELETE FROM sessions WHERE token_hash = ?', this.tokenHash(token));
+    logout(this.sql, this.env.SERVER_SECRET, token);
   }
 
   /** A staff member by id (assignment checks, notification addresses), or null. */
-  async user(id: string): Promise<(StaffUser & { disabled: boolean }) | null> {
-    const row = this.userById(id);
+  async user(id: string): Promise<StaffAccount | null> {
+    const row = userById(this.sql, id);
 
-    return row ? { ...this.toUser(row), disabled: row.disabled === 1 } : null;
+    return row ? toAccount(this.sql, row) : null;
   }
 
   /** All staff, for the admin UI and for resolving notification recipients. */
-  async users(): Promise<Array<StaffUser & { disabled: boolean }>> {
-    return this.sql
-      .exec<UserRow>('SELECT * FROM users ORDER BY email')
-      .toArray()
-      .map((row) => ({ ...this.toUser(row), disabled: row.disabled === 1 }));
+  async users(): Promise<StaffAccount[]> {
+    return listAccounts(this.sql);
   }
 
-  private tokenHash(token: string): string {
-    return hmacSha256Hex(this.env.SERVER_SECRET, `session:${token}`);
+  /** Invites a staff member; the caller shows the one-time token once (72 hours). */
+  async inviteUser(
+    input: { email: string; role: StaffRole; units: string[] },
+    actor: AuditActor,
+  ): Promise<
+    | { ok: true; user: StaffAccount; token: string; expiresAt: number }
+    | Failure<'already_exists' | 'validation_failed' | 'not_found'>
+  > {
+    return inviteUser(this.storage, this.env.SERVER_SECRET, input, actor);
   }
 
-  private settingsRow(): OrgSettings | null {
-    const row = this.sql
-      .exec<{ slug: string; name: string; mode: ProductMode; require_totp: number }>(
-        'SELECT slug, name, mode, require_totp FROM org WHERE id = 1',
-      )
-      .toArray()[0];
-    if (!row) return null;
-    const units = this.sql
-      .exec<{ name: string }>('SELECT name FROM units ORDER BY name')
-      .toArray()
-      .map((u) => u.name);
-
-    return {
-      slug: row.slug,
-      name: row.name,
-      mode: row.mode,
-      requireTotp: row.require_totp === 1,
-      units,
-    };
+  /** Sets the password of an invited account; the invitation works once, within 72 hours. */
+  async acceptInvitation(input: {
+    token: string;
+    password: string;
+  }): Promise<{ ok: true } | Failure<'invalid_invitation' | 'password_policy'>> {
+    return acceptInvitation(this.storage, this.env.SERVER_SECRET, input);
   }
 
-  private userByEmail(email: string): UserRow | undefined {
-    return this.sql.exec<UserRow>('SELECT * FROM users WHERE email = ?', email).toArray()[0];
+  /**
+   * Changes an account's role, units or disabled flag; ends its sessions on a change of role
+   * or a disabling. The last enabled admin cannot be demoted or disabled.
+   */
+  async updateUser(
+    id: string,
+    changes: UserChanges,
+    actor: AuditActor,
+  ): Promise<
+    { ok: true; user: StaffAccount } | Failure<'not_found' | 'last_admin' | 'validation_failed'>
+  > {
+    return updateUser(this.storage, id, changes, actor);
   }
 
-  private userById(id: string): UserRow | undefined {
-    return this.sql.exec<UserRow>('SELECT * FROM users WHERE id = ?', id).toArray()[0];
+  /** Removes an account's second factor and recovery codes and ends its sessions. */
+  async resetTotp(id: string, actor: AuditActor): Promise<{ ok: true } | Failure<'not_found'>> {
+    return resetTotp(this.storage, id, actor);
   }
 
-  private toUser(row: UserRow): StaffUser {
-    return {
-      id: row.id,
-      org: this.settingsRow()?.slug ?? '',
-      email: row.email,
-      displayName: row.display_name,
-      role: row.role as StaffRole,
-      units: JSON.parse(row.units) as string[],
-    };
+  /** Starts (or restarts) enrolment of a second factor; needs the password again. */
+  async startTotp(
+    userId: string,
+    password: string,
+  ): Promise<{ ok: true; secret: string; uri: string } | Failure<'invalid_credentials'>> {
+    return startTotp(this.sql, userId, password);
+  }
+
+  /** Switches the pending second factor on after a first valid code; issues recovery codes. */
+  async confirmTotp(
+    userId: string,
+    code: string,
+    actor: AuditActor,
+  ): Promise<{ ok: true; recoveryCodes: string[] } | Failure<'no_enrolment' | 'invalid_code'>> {
+    return confirmTotp(this.storage, this.env.SERVER_SECRET, userId, code, actor);
+  }
+
+  /** Changes one's own password (the current one is required); ends every session. */
+  async changePassword(
+    userId: string,
+    input: { current: string; next: string },
+  ): Promise<{ ok: true } | Failure<'invalid_credentials' | 'password_policy'>> {
+    return changePassword(this.storage, userId, input);
+  }
+
+  /** Changes one's own email (the password is required); unique within the organisation. */
+  async changeEmail(
+    userId: string,
+    input: { email: string; password: string },
+  ): Promise<{ ok: true; user: StaffAccount } | Failure<'invalid_credentials' | 'already_exists'>> {
+    return changeEmail(this.storage, userId, input);
+  }
+
+  /** Records a refused staff request (route-level 403/404 after authentication). */
+  async recordDenial(entry: {
+    userId: string;
+    role: string;
+    method: string;
+    route: string;
+    reason: string;
+  }): Promise<void> {
+    insertDenial(this.sql, entry.userId, entry.role, entry, entry.reason);
+  }
+
+  /** The newest denials first, at most `limit`. */
+  async denials(limit = 500): Promise<Denial[]> {
+    return listDenials(this.sql, limit);
+  }
+
+  /** The organisation's audit trail with the verification of its hash chain. */
+  async auditTrail(): Promise<{
+    records: AuditRecord[];
+    verification: ChainVerification;
+    seq: number;
+  }> {
+    return readOrgAuditTrail(this.sql);
   }
 }

@@ -1,6 +1,13 @@
 /**
- * The SQLite tables of an organisation's Durable Object (documented in LAYOUT.md): the
- * authoritative home of its settings, staff, sessions and policy versions.
+ * The SQLite tables of an organisation's Durable Object (documented in LAYOUT.md, which also
+ * names the module under ./org/ that writes each table): settings, units, staff, sessions,
+ * second factors, invitations, policy versions, the audit trail and the record of denials.
+ *
+ * Secrets are stored only as keyed hashes (HMAC-SHA-256 under SERVER_SECRET, with a purpose
+ * prefix): session tokens, TOTP login challenges, recovery codes, invitation tokens. Ended
+ * sessions keep a row in `ended_sessions` for at least a session's lifetime (12 hours) so a
+ * refused request can still say whose session it was. `denials` records refused staff requests
+ * and failed sign-ins: who, method, route, when, why; never a body or a path parameter.
  */
 export const ORG_SCHEMA = `
 CREATE TABLE IF NOT EXISTS org (
@@ -51,5 +58,38 @@ CREATE TABLE IF NOT EXISTS audit (
   seq INTEGER PRIMARY KEY,
   hash TEXT NOT NULL,
   record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ended_sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  ended_at INTEGER NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS login_challenges (
+  challenge_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS recovery_codes (
+  code_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS recovery_codes_by_user ON recovery_codes (user_id);
+CREATE TABLE IF NOT EXISTS invitations (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS denials (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  user_id TEXT,
+  role TEXT,
+  method TEXT NOT NULL,
+  route TEXT NOT NULL,
+  reason TEXT NOT NULL
 );
 `;

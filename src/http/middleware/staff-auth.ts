@@ -1,11 +1,18 @@
 /**
- * Staff authentication: `Authorization: Bearer <token>`. The token names its organisation
- * (`<org>.<secret>`) so the request goes straight to that organisation's Durable Object,
- * which holds the session and the account and answers from its own strongly consistent
+ * Staff authentication and authorisation: `Authorization: Bearer <token>`. The token names its
+ * organisation (`<org>.<secret>`) so the request goes straight to that organisation's Durable
+ * Object, which holds the session and the account and answers from its own strongly consistent
  * storage: a disabled user is refused on the very next request.
+ *
+ * Every refusal after authentication (a 403, or a 404 for an object outside the caller's
+ * organisation or scope) is recorded in the organisation's `denials` table: who, method,
+ * route pattern, when and why; never the body or the object's id.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
 
+import type { StaffAction } from '../../auth/permissions';
+import { mayDo } from '../../auth/permissions';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../types';
 
@@ -16,8 +23,20 @@ export function tokenOrg(token: string): string | null {
   return match?.[1] ?? null;
 }
 
-/** Requires a live staff session and puts the user on the context. */
-export function requireStaff(): MiddlewareHandler<AppEnv> {
+/** Options for `requireStaff`. */
+export interface RequireStaffOptions {
+  /**
+   * Let a user who must have a second factor and has none through: only the routes that
+   * enrol one (and `GET /api/me`, logout) set this.
+   */
+  enrolment?: boolean;
+}
+
+/**
+ * Requires a live staff session and puts the user on the context. A user who must have TOTP
+ * and has none may only enrol.
+ */
+export function requireStaff(options: RequireStaffOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer (\S+)$/i.exec(header)?.[1];
@@ -26,13 +45,52 @@ export function requireStaff(): MiddlewareHandler<AppEnv> {
       throw new ApiError('unauthenticated', 'Log in first: send Authorization: Bearer <token>.');
     }
 
-    const user = await c.env.ORGS.getByName(org).authenticate(token);
-    if (!user) {
+    const auth = await c.env.ORGS.getByName(org).authenticate(token, requestInfo(c));
+    if (!auth.ok) {
       throw new ApiError('unauthenticated', 'Your session has ended. Log in again.');
     }
-    c.set('user', user);
+    c.set('user', auth.user);
     c.set('sessionToken', token);
+    if (auth.mustEnrolTotp && !options.enrolment) {
+      await recordDenial(c, 'totp_enrolment_required');
+      throw new ApiError(
+        'forbidden',
+        'Your organisation requires two-factor sign-in. Set it up first: POST /api/me/totp.',
+        { required: 'totp_enrolment' },
+      );
+    }
+
+    await next();
+
+    const status = c.res.status;
+    if (status === 403 || status === 404) {
+      await recordDenial(c, status === 403 ? 'forbidden' : 'not_found');
+    }
+  };
+}
+
+/** Requires that the caller's role may take an organisation-level action (permissions.ts). */
+export function requirePermission(action: StaffAction): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const user = c.get('user');
+    if (!mayDo(user.role, action)) {
+      throw new ApiError('forbidden', `Your role (${user.role}) may not do this (${action}).`);
+    }
 
     await next();
   };
+}
+
+function requestInfo(c: Context<AppEnv>): { method: string; route: string } {
+  return { method: c.req.method, route: routePath(c) };
+}
+
+async function recordDenial(c: Context<AppEnv>, reason: string): Promise<void> {
+  const user = c.get('user');
+  await c.env.ORGS.getByName(user.org).recordDenial({
+    userId: user.id,
+    role: user.role,
+    ...requestInfo(c),
+    reason,
+  });
 }

@@ -9,13 +9,19 @@ import { z } from 'zod';
 
 import { acceptedEvents, restore } from '../../../machines/engine';
 import { CaseCommandSchema } from '../../../machines/events';
-import { canSeeCase, mayRead, maySend, NON_STAFF_EVENTS } from '../../auth/permissions';
+import {
+  canSeeCase,
+  mayRead,
+  maySend,
+  NON_STAFF_EVENTS,
+  STAFF_EVENTS,
+} from '../../auth/permissions';
 import { CASE_ID_PATTERN, caseStub } from '../../cases/case-stub';
 import { listCases } from '../../cases/list-cases';
 import type { CaseObject } from '../../store/case-object';
 import { presentCase } from '../../cases/present-case';
 import { ApiError, notFound } from '../errors';
-import { requireStaff } from '../middleware/staff-auth';
+import { requirePermission, requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { parseWith, readJson } from '../validate';
@@ -49,6 +55,7 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       responses: { 200: 'A page of case summaries and a cursor for the next page, or null' },
     },
     requireStaff(),
+    requirePermission('cases.read'),
     async (c) => {
       const query = parseWith(ListQuerySchema, c.req.query(), 'query');
       const user = c.get('user');
@@ -73,6 +80,7 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       responses: { 200: 'The case', 404: 'No such case (or not yours to see)' },
     },
     requireStaff(),
+    requirePermission('cases.read'),
     async (c) => {
       const id = caseId(c.req.param('id') ?? '');
       const user = c.get('user');
@@ -88,6 +96,7 @@ export function caseRoutes(app: Hono<AppEnv>): void {
 
       return c.json(
         presentCase(state.envelope, {
+          role: user.role,
           nextEvents,
           content: content?.ok ? content.content : null,
         }),
@@ -117,8 +126,11 @@ export function caseRoutes(app: Hono<AppEnv>): void {
     },
     requireStaff(),
     async (c) => {
-      const id = caseId(c.req.param('id') ?? '');
       const user = c.get('user');
+      if (STAFF_EVENTS[user.role].size === 0) {
+        throw new ApiError('forbidden', `Your role (${user.role}) may not change cases.`);
+      }
+      const id = caseId(c.req.param('id') ?? '');
       const command = await readJson(c, CaseCommandSchema);
       if (NON_STAFF_EVENTS.has(command.type)) {
         throw new ApiError('forbidden', `${command.type} is not sent through the staff API.`);
@@ -156,6 +168,7 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       responses: { 200: "Records, verification and the writer's count", 404: 'No such case' },
     },
     requireStaff(),
+    requirePermission('cases.read'),
     async (c) => {
       const id = caseId(c.req.param('id') ?? '');
       const user = c.get('user');

@@ -1,12 +1,18 @@
 /**
- * The signed-in staff member.
+ * The signed-in staff member: who they are, their second factor, their password and email.
+ * Changing the second factor, the password or the email asks for the password again.
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
 
+import { parseTotpEnforcement, totpRequired } from '../../auth/lockout';
+import { PASSWORD_MAX_LENGTH } from '../../auth/password';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../../staff/enrol-totp';
+import { ApiError } from '../errors';
 import { requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
+import { readJson } from '../validate';
 
 export const MeSchema = z.object({
   id: z.string(),
@@ -14,8 +20,24 @@ export const MeSchema = z.object({
   email: z.string(),
   role: z.enum(['admin', 'compliance_lead', 'handler', 'reviewer']),
   units: z.array(z.string()),
+  totpEnabled: z.boolean(),
+  mustEnrolTotp: z.boolean(),
 });
 
+const password = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4);
+
+export const StartTotpSchema = z.strictObject({ password });
+export const ConfirmTotpSchema = z.strictObject({ code: z.string().min(6).max(10) });
+export const ChangePasswordSchema = z.strictObject({
+  currentPassword: password,
+  newPassword: password,
+});
+export const ChangeEmailSchema = z.strictObject({ email: z.email().max(254), password });
+
+/** Mounts the routes about the caller's own account. */
 export function meRoutes(app: Hono<AppEnv>): void {
   defineRoute(
     app,
@@ -24,12 +46,15 @@ export function meRoutes(app: Hono<AppEnv>): void {
       path: '/api/me',
       auth: 'staff',
       tag: 'auth',
-      summary: 'Who is signed in',
+      summary: 'Who is signed in, and whether they must set up a second factor first',
       responses: { 200: { description: 'The staff member', schema: MeSchema } },
     },
-    requireStaff(),
-    (c) => {
+    requireStaff({ enrolment: true }),
+    async (c) => {
       const user = c.get('user');
+      const settings = await c.env.ORGS.getByName(user.org).settings();
+      const enforcement = parseTotpEnforcement(c.env.TOTP_ENFORCEMENT);
+      const required = totpRequired(enforcement, settings?.requireTotp ?? false);
 
       return c.json({
         id: user.id,
@@ -37,7 +62,133 @@ export function meRoutes(app: Hono<AppEnv>): void {
         email: user.email,
         role: user.role,
         units: user.units,
+        totpEnabled: user.totpEnabled,
+        mustEnrolTotp: required && !user.totpEnabled,
       });
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/api/me/totp',
+      auth: 'staff',
+      tag: 'auth',
+      summary: 'Start setting up (or replacing) TOTP: a new secret, its otpauth URI and QR code',
+      body: StartTotpSchema,
+      responses: {
+        200: 'The secret, `otpauth://` URI and an SVG QR code; confirm with a first code',
+        401: 'The password is wrong',
+      },
+    },
+    requireStaff({ enrolment: true }),
+    async (c) => {
+      const body = await readJson(c, StartTotpSchema);
+      const user = c.get('user');
+
+      const enrolment = await startTotpEnrolment(c.env, {
+        org: user.org,
+        userId: user.id,
+        password: body.password,
+      });
+
+      return c.json(enrolment);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/api/me/totp/confirm',
+      auth: 'staff',
+      tag: 'auth',
+      summary: 'Switch TOTP on with a first valid code; returns recovery codes, shown once',
+      body: ConfirmTotpSchema,
+      responses: {
+        200: 'TOTP is on: `recoveryCodes` are shown this once',
+        409: 'No enrolment was started',
+        422: 'The code is wrong',
+      },
+    },
+    requireStaff({ enrolment: true }),
+    async (c) => {
+      const body = await readJson(c, ConfirmTotpSchema);
+      const user = c.get('user');
+
+      const result = await confirmTotpEnrolment(c.env, {
+        org: user.org,
+        code: body.code,
+        actor: { id: user.id, role: user.role },
+      });
+
+      return c.json(result);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/api/me/password',
+      auth: 'staff',
+      tag: 'auth',
+      summary: 'Change your password; every session ends, this one included',
+      body: ChangePasswordSchema,
+      responses: {
+        204: 'Changed; log in again',
+        401: 'The current password is wrong',
+        422: 'The new password breaks the policy',
+      },
+    },
+    requireStaff(),
+    async (c) => {
+      const body = await readJson(c, ChangePasswordSchema);
+      const user = c.get('user');
+
+      const result = await c.env.ORGS.getByName(user.org).changePassword(user.id, {
+        current: body.currentPassword,
+        next: body.newPassword,
+      });
+      if (!result.ok && result.code === 'password_policy') {
+        throw new ApiError('validation_failed', result.message, {
+          issues: [{ path: 'newPassword', message: result.message }],
+        });
+      }
+      if (!result.ok) throw new ApiError('invalid_credentials', result.message);
+
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'put',
+      path: '/api/me/email',
+      auth: 'staff',
+      tag: 'auth',
+      summary: 'Change your email (unique in the organisation); needs your password',
+      body: ChangeEmailSchema,
+      responses: {
+        200: 'The account with its new email',
+        401: 'The password is wrong',
+        409: 'Another account has this email',
+      },
+    },
+    requireStaff(),
+    async (c) => {
+      const body = await readJson(c, ChangeEmailSchema);
+      const user = c.get('user');
+
+      const result = await c.env.ORGS.getByName(user.org).changeEmail(user.id, body);
+      if (!result.ok && result.code === 'already_exists') {
+        throw new ApiError('already_exists', result.message);
+      }
+      if (!result.ok) throw new ApiError('invalid_credentials', result.message);
+
+      return c.json({ id: result.user.id, email: result.user.email });
     },
   );
 }

@@ -1,0 +1,300 @@
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+
+import type { Env } from '../../src/env';
+import { generateTotp } from '../../src/auth/totp';
+import { api, createOrg, PASSWORD } from './helpers';
+
+// `env` from cloudflare:workers is typed without this project's bindings.
+const ORGS = (env as unknown as Env).ORGS;
+
+const STEP_MS = 30_000;
+
+/**
+ * Waits until the clock is at least 3 s away from a TOTP step boundary, so that a code made
+ * for "now ± n steps" here is still n steps away when the server checks it.
+ */
+async function awayFromStepBoundary(): Promise<void> {
+  for (;;) {
+    const into = Date.now() % STEP_MS;
+    if (into > 3_000 && into < STEP_MS - 3_000) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function enrol(token: string): Promise<string> {
+  const started = await api('POST', '/api/me/totp', { token, body: { password: PASSWORD } });
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+  const secret = started.body.secret as string;
+  await awayFromStepBoundary();
+  const confirmed = await api('POST', '/api/me/totp/confirm', {
+    token,
+    body: { code: await generateTotp(secret, Date.now()) },
+  });
+  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+
+  return secret;
+}
+
+async function forgetLastStep(slug: string, userId: string): Promise<void> {
+  await runInDurableObject(ORGS.getByName(slug), (_instance, state) => {
+    state.storage.sql.exec('UPDATE users SET totp_last_step = 1 WHERE id = ?', userId);
+  });
+}
+
+async function passwordStep(slug: string, email: string): Promise<string> {
+  const login = await api('POST', '/api/auth/login', {
+    body: { org: slug, email, password: PASSWORD },
+  });
+  expect(login.status).toBe(200);
+  expect(login.body.totpRequired).toBe(true);
+  expect(login.body.token).toBeUndefined();
+
+  return login.body.challenge as string;
+}
+
+describe('TOTP enrolment', () => {
+  it('gives a secret, an otpauth URI and a QR code, and switches on only after a valid code', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, email } = org.users.handler!;
+
+    const wrongPassword = await api('POST', '/api/me/totp', {
+      token,
+      body: { password: 'not-the-password-at-all' },
+    });
+    expect(wrongPassword.status).toBe(401);
+
+    const started = await api('POST', '/api/me/totp', { token, body: { password: PASSWORD } });
+    expect(started.status).toBe(200);
+    expect(started.body.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(started.body.uri).toMatch(/^otpauth:\/\/totp\//);
+    expect(started.body.uri).toContain(`secret=${started.body.secret}`);
+    expect(started.body.qrSvg).toMatch(/^<svg /);
+
+    // Not on yet: the password alone still opens a session.
+    const before = await api('POST', '/api/auth/login', {
+      body: { org: org.slug, email, password: PASSWORD },
+    });
+    expect(before.body.token).toEqual(expect.any(String));
+
+    const wrong = await api('POST', '/api/me/totp/confirm', { token, body: { code: '000000' } });
+    expect(wrong.status).toBe(422);
+    const me = await api('GET', '/api/me', { token });
+    expect(me.body.totpEnabled).toBe(false);
+
+    await awayFromStepBoundary();
+    const confirmed = await api('POST', '/api/me/totp/confirm', {
+      token,
+      body: { code: await generateTotp(started.body.secret, Date.now()) },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.recoveryCodes).toHaveLength(10);
+    expect(new Set(confirmed.body.recoveryCodes).size).toBe(10);
+    expect((await api('GET', '/api/me', { token })).body.totpEnabled).toBe(true);
+
+    const trail = await api('GET', '/api/org/audit', { token: org.users.handler!.token });
+    expect(trail.status).toBe(403);
+  });
+
+  it('stores recovery codes hashed and accepts each once in place of a code', async () => {
+    const org = await createOrg({ staff: [{ name: 'lead', role: 'compliance_lead' }] });
+    const { token, email } = org.users.lead!;
+    await api('POST', '/api/me/totp', { token, body: { password: PASSWORD } });
+    const started = await api('POST', '/api/me/totp', { token, body: { password: PASSWORD } });
+    await awayFromStepBoundary();
+    const confirmed = await api('POST', '/api/me/totp/confirm', {
+      token,
+      body: { code: await generateTotp(started.body.secret, Date.now()) },
+    });
+    const [recovery] = confirmed.body.recoveryCodes as string[];
+
+    const first = await api('POST', '/api/auth/totp', {
+      body: { challenge: await passwordStep(org.slug, email), code: recovery!.toLowerCase() },
+    });
+    expect(first.status).toBe(200);
+    const again = await api('POST', '/api/auth/totp', {
+      body: { challenge: await passwordStep(org.slug, email), code: recovery },
+    });
+    expect(again.status).toBe(401);
+  });
+});
+
+describe('TOTP login', () => {
+  it('asks for a code after the password and opens a session only with it', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, email } = org.users.handler!;
+    const secret = await enrol(token);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+
+    const challenge = await passwordStep(org.slug, email);
+    const forged = await api('POST', '/api/auth/totp', {
+      body: { challenge: `${org.slug}.${'A'.repeat(43)}`, code: '123456' },
+    });
+    expect(forged.status).toBe(401);
+
+    // The enrolment used the current step, so the next code is the one for the next step.
+    const code = await generateTotp(secret, Date.now() + STEP_MS);
+    const done = await api('POST', '/api/auth/totp', { body: { challenge, code } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    const me = await api('GET', '/api/me', { token: done.body.token });
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(org.users.handler!.id);
+  });
+
+  it('accepts one step of drift either way and refuses two', async () => {
+    const org = await createOrg({
+      staff: [
+        { name: 'early', role: 'handler' },
+        { name: 'late', role: 'handler' },
+      ],
+    });
+    for (const [name, sign] of [
+      ['early', -1],
+      ['late', 1],
+    ] as const) {
+      const user = org.users[name]!;
+      const secret = await enrol(user.token);
+      // As if the last code was accepted long ago, so that every step near now is fresh.
+      await forgetLastStep(org.slug, user.id);
+
+      await awayFromStepBoundary();
+      const twoSteps = await api('POST', '/api/auth/totp', {
+        body: {
+          challenge: await passwordStep(org.slug, user.email),
+          code: await generateTotp(secret, Date.now() + sign * 2 * STEP_MS),
+        },
+      });
+      expect(twoSteps.status, `${name}: two steps`).toBe(401);
+
+      await awayFromStepBoundary();
+      const oneStep = await api('POST', '/api/auth/totp', {
+        body: {
+          challenge: await passwordStep(org.slug, user.email),
+          code: await generateTotp(secret, Date.now() + sign * STEP_MS),
+        },
+      });
+      expect(oneStep.status, `${name}: one step`).toBe(200);
+    }
+  });
+
+  it('refuses a code that was already accepted', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, email } = org.users.handler!;
+    const secret = await enrol(token);
+    const code = await generateTotp(secret, Date.now() + STEP_MS);
+
+    const first = await api('POST', '/api/auth/totp', {
+      body: { challenge: await passwordStep(org.slug, email), code },
+    });
+    expect(first.status).toBe(200);
+    const replay = await api('POST', '/api/auth/totp', {
+      body: { challenge: await passwordStep(org.slug, email), code },
+    });
+    expect(replay.status).toBe(401);
+    expect(replay.body.error).toBe('invalid_credentials');
+    // An older code than the accepted one is refused too.
+    const older = await api('POST', '/api/auth/totp', {
+      body: {
+        challenge: await passwordStep(org.slug, email),
+        code: await generateTotp(secret, Date.now()),
+      },
+    });
+    expect(older.status).toBe(401);
+  });
+
+  it('lets exactly one of 50 concurrent logins with the same valid code through', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, email } = org.users.handler!;
+    const secret = await enrol(token);
+    const challenges: string[] = [];
+    for (let i = 0; i < 50; i += 1) challenges.push(await passwordStep(org.slug, email));
+    const code = await generateTotp(secret, Date.now() + STEP_MS);
+
+    const answers = await Promise.all(
+      challenges.map((challenge) => api('POST', '/api/auth/totp', { body: { challenge, code } })),
+    );
+
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(49);
+  });
+
+  it('limits failed codes like passwords', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, email } = org.users.handler!;
+    const secret = await enrol(token);
+
+    const challenge = await passwordStep(org.slug, email);
+    for (let i = 0; i < 5; i += 1) {
+      const wrong = await api('POST', '/api/auth/totp', { body: { challenge, code: '000000' } });
+      expect(wrong.status).toBe(401);
+    }
+    // The account is now paused: even the right code on a fresh challenge is refused.
+    const fresh = await ORGS.getByName(org.slug).login({ email, password: PASSWORD });
+    expect(fresh.ok).toBe(false);
+    const denials = await ORGS.getByName(org.slug).denials();
+    expect(denials.filter((d) => d.reason === 'totp_invalid')).toHaveLength(5);
+    expect(JSON.stringify(denials)).not.toContain(secret);
+  });
+});
+
+describe('TOTP enforcement', () => {
+  it('lets a user who must have TOTP and has none do nothing but enrol', async () => {
+    const org = await createOrg({
+      staff: [
+        { name: 'admin', role: 'admin' },
+        { name: 'lead', role: 'compliance_lead' },
+      ],
+    });
+    const lead = org.users.lead!;
+    const admin = org.users.admin!;
+    const on = await api('PATCH', '/api/org/settings', {
+      token: admin.token,
+      body: { requireTotp: true },
+    });
+    expect(on.status).toBe(200);
+    expect(on.body.requireTotp).toBe(true);
+
+    const me = await api('GET', '/api/me', { token: lead.token });
+    expect(me.status).toBe(200);
+    expect(me.body.mustEnrolTotp).toBe(true);
+    const cases = await api('GET', '/api/cases', { token: lead.token });
+    expect(cases.status).toBe(403);
+    expect(cases.body.required).toBe('totp_enrolment');
+    const machines = await api('GET', '/api/machines', { token: lead.token });
+    expect(machines.status).toBe(403);
+
+    await enrol(lead.token);
+    expect((await api('GET', '/api/cases', { token: lead.token })).status).toBe(200);
+    const denials = await ORGS.getByName(org.slug).denials();
+    expect(denials.filter((d) => d.reason === 'totp_enrolment_required').length).toBe(2);
+  });
+
+  it("lets an admin reset a second factor, which ends that user's sessions", async () => {
+    const org = await createOrg({
+      staff: [
+        { name: 'admin', role: 'admin' },
+        { name: 'handler', role: 'handler' },
+      ],
+    });
+    const handler = org.users.handler!;
+    await enrol(handler.token);
+
+    const reset = await api('POST', `/api/users/${handler.id}/totp/reset`, {
+      token: org.users.admin!.token,
+    });
+    expect(reset.status).toBe(204);
+    expect((await api('GET', '/api/me', { token: handler.token })).status).toBe(401);
+    const login = await api('POST', '/api/auth/login', {
+      body: { org: org.slug, email: handler.email, password: PASSWORD },
+    });
+    expect(login.body.token).toEqual(expect.any(String));
+    const trail = await api('GET', '/api/org/audit', { token: org.users.admin!.token });
+    expect(trail.body.records.map((r: { type: string }) => r.type)).toEqual([
+      'ORG_CREATED',
+      'TOTP_ENABLED',
+      'TOTP_RESET',
+    ]);
+    expect(trail.body.verification.valid).toBe(true);
+  });
+});

@@ -1,0 +1,210 @@
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+
+import type { Env } from '../../src/env';
+import { api, createOrg, PASSWORD } from './helpers';
+
+// `env` from cloudflare:workers is typed without this project's bindings.
+const ORGS = (env as unknown as Env).ORGS;
+
+const NEW_PASSWORD = 'violet staircase under the bridge';
+
+describe('admin user API', () => {
+  it('invites a user with a one-time link valid 72 hours, through which they set a password', async () => {
+    const org = await createOrg({
+      units: ['finance'],
+      staff: [{ name: 'admin', role: 'admin' }],
+    });
+    const admin = org.users.admin!;
+    const email = `new@${org.slug}.test`;
+
+    const invited = await api('POST', '/api/users', {
+      token: admin.token,
+      body: { email, role: 'Case manager', units: ['finance'] },
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.body.user).toMatchObject({ email, role: 'handler', status: 'invited' });
+    const url = invited.body.invitation.url as string;
+    expect(url).toMatch(/^\/invite#/);
+    const token = url.slice('/invite#'.length);
+    const hours = (Date.parse(invited.body.invitation.expiresAt) - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(71.9);
+    expect(hours).toBeLessThanOrEqual(72);
+
+    // Not usable before the password is set; the stored invitation is only a hash.
+    expect(
+      (await api('POST', '/api/auth/login', { body: { org: org.slug, email, password: PASSWORD } }))
+        .status,
+    ).toBe(401);
+    const stored = await runInDurableObject(ORGS.getByName(org.slug), (_i, state) =>
+      state.storage.sql
+        .exec<{ token_hash: string }>('SELECT token_hash FROM invitations')
+        .toArray(),
+    );
+    expect(JSON.stringify(stored)).not.toContain(token.split('.')[1]);
+
+    const weak = await api('POST', '/api/auth/accept-invitation', {
+      body: { org: org.slug, token, password: 'short' },
+    });
+    expect(weak.status).toBe(422);
+    const otherOrg = await api('POST', '/api/auth/accept-invitation', {
+      body: { org: 'another-org', token, password: NEW_PASSWORD },
+    });
+    expect(otherOrg.status).toBe(404);
+    const accepted = await api('POST', '/api/auth/accept-invitation', {
+      body: { org: org.slug, token, password: NEW_PASSWORD },
+    });
+    expect(accepted.status).toBe(204);
+    const again = await api('POST', '/api/auth/accept-invitation', {
+      body: { org: org.slug, token, password: 'another long passphrase here' },
+    });
+    expect(again.status).toBe(404);
+
+    const login = await api('POST', '/api/auth/login', {
+      body: { org: org.slug, email, password: NEW_PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    const me = await api('GET', '/api/me', { token: login.body.token });
+    expect(me.body).toMatchObject({ role: 'handler', units: ['finance'] });
+  });
+
+  it('refuses an expired invitation', async () => {
+    const org = await createOrg({ staff: [{ name: 'admin', role: 'admin' }] });
+    const invited = await api('POST', '/api/users', {
+      token: org.users.admin!.token,
+      body: { email: `late@${org.slug}.test`, role: 'reviewer' },
+    });
+    await runInDurableObject(ORGS.getByName(org.slug), (_i, state) => {
+      state.storage.sql.exec('UPDATE invitations SET expires_at = ?', Date.now() - 1);
+    });
+
+    const accepted = await api('POST', '/api/auth/accept-invitation', {
+      body: {
+        org: org.slug,
+        token: (invited.body.invitation.url as string).slice('/invite#'.length),
+        password: NEW_PASSWORD,
+      },
+    });
+    expect(accepted.status).toBe(404);
+  });
+
+  it('refuses an unknown role name, an unknown unit and a duplicate email, changing nothing', async () => {
+    const org = await createOrg({ staff: [{ name: 'admin', role: 'admin' }] });
+    const token = org.users.admin!.token;
+
+    const role = await api('POST', '/api/users', {
+      token,
+      body: { email: `x@${org.slug}.test`, role: 'Chief Vibes Officer' },
+    });
+    expect(role.status).toBe(422);
+    expect(role.body.issues[0].path).toBe('role');
+    const unit = await api('POST', '/api/users', {
+      token,
+      body: { email: `x@${org.slug}.test`, role: 'INVESTIGATOR', units: ['nowhere'] },
+    });
+    expect(unit.status).toBe(422);
+    const duplicate = await api('POST', '/api/users', {
+      token,
+      body: { email: org.users.admin!.email.toUpperCase(), role: 'admin' },
+    });
+    expect(duplicate.status).toBe(409);
+
+    const list = await api('GET', '/api/users', { token });
+    expect(list.body.users).toHaveLength(1);
+    const trail = await api('GET', '/api/org/audit', { token });
+    expect(trail.body.records).toHaveLength(1);
+  });
+
+  it('ends all sessions of a user whose role changes or who is disabled, on the next request', async () => {
+    const org = await createOrg({
+      staff: [
+        { name: 'admin', role: 'admin' },
+        { name: 'handler', role: 'handler' },
+        { name: 'reviewer', role: 'reviewer' },
+      ],
+    });
+    const admin = org.users.admin!;
+    const { handler, reviewer } = org.users;
+    expect((await api('GET', '/api/cases', { token: handler!.token })).status).toBe(200);
+
+    const promoted = await api('PATCH', `/api/users/${handler!.id}`, {
+      token: admin.token,
+      body: { role: 'Compliance Officer' },
+    });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.role).toBe('compliance_lead');
+    expect((await api('GET', '/api/cases', { token: handler!.token })).status).toBe(401);
+
+    const disabled = await api('PATCH', `/api/users/${reviewer!.id}`, {
+      token: admin.token,
+      body: { disabled: true },
+    });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.status).toBe('disabled');
+    expect((await api('GET', '/api/me', { token: reviewer!.token })).status).toBe(401);
+    const relogin = await api('POST', '/api/auth/login', {
+      body: { org: org.slug, email: reviewer!.email, password: PASSWORD },
+    });
+    expect(relogin.status).toBe(401);
+
+    const trail = await api('GET', '/api/org/audit', { token: admin.token });
+    expect(trail.body.verification).toEqual({ valid: true, brokenAt: null, length: 3 });
+    expect(trail.body.records.slice(1)).toMatchObject([
+      {
+        type: 'USER_UPDATED',
+        actor: { id: admin.id, role: 'admin' },
+        before: { role: 'handler' },
+        after: { role: 'compliance_lead' },
+        details: { userId: handler!.id },
+      },
+      {
+        type: 'USER_UPDATED',
+        before: { status: 'active' },
+        after: { status: 'disabled' },
+        details: { userId: reviewer!.id },
+      },
+    ]);
+  });
+
+  it('keeps the last active admin', async () => {
+    const org = await createOrg({ staff: [{ name: 'admin', role: 'admin' }] });
+    const admin = org.users.admin!;
+
+    const demote = await api('PATCH', `/api/users/${admin.id}`, {
+      token: admin.token,
+      body: { role: 'reviewer' },
+    });
+    expect(demote.status).toBe(409);
+    const disable = await api('PATCH', `/api/users/${admin.id}`, {
+      token: admin.token,
+      body: { disabled: true },
+    });
+    expect(disable.status).toBe(409);
+    expect((await api('GET', '/api/me', { token: admin.token })).status).toBe(200);
+  });
+
+  it('answers 404 for a user of another organisation, as for one that does not exist', async () => {
+    const a = await createOrg({ staff: [{ name: 'admin', role: 'admin' }] });
+    const b = await createOrg({ staff: [{ name: 'victim', role: 'handler' }] });
+    const token = a.users.admin!.token;
+
+    const foreign = await api('PATCH', `/api/users/${b.users.victim!.id}`, {
+      token,
+      body: { disabled: true },
+    });
+    const missing = await api('PATCH', `/api/users/u_${'A'.repeat(22)}`, {
+      token,
+      body: { disabled: true },
+    });
+    const reset = await api('POST', `/api/users/${b.users.victim!.id}/totp/reset`, { token });
+
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toEqual(missing.body);
+    expect(reset.status).toBe(404);
+    expect((await api('GET', '/api/me', { token: b.users.victim!.token })).status).toBe(200);
+    const denials = await ORGS.getByName(a.slug).denials();
+    expect(denials.filter((d) => d.reason === 'not_found')).toHaveLength(3);
+    expect(JSON.stringify(denials)).not.toContain(b.users.victim!.id);
+  });
+});
