@@ -9,6 +9,26 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
+/**
+ * The name a handler chooses to sign a reply with; the reporter sees it instead of "the
+ * organisation". Optional: without it the reporter never learns who wrote.
+ */
+const displayName = z.string().trim().min(1).max(80).optional();
+
+/**
+ * A file the reporter attached to a message, as the server prepared it: the id of the stored
+ * object, the type proven by its bytes and its size. Built by the mailbox use case, never
+ * taken from a client (REPORTER_MESSAGE is refused on the staff API).
+ */
+export const AttachmentRefSchema = z.strictObject({
+  id: z.string().regex(/^a_[A-Za-z0-9_-]{22,64}$/),
+  name: z.string().min(1).max(255),
+  type: z.string().min(1).max(100),
+  size: z.number().int().min(0),
+  removed: z.array(z.string().max(40)).max(20).default([]),
+});
+export type AttachmentRef = z.output<typeof AttachmentRefSchema>;
+
 /** Outcomes a case can be closed with; the retention policy may keep each for a different time. */
 export const OUTCOMES = [
   'substantiated',
@@ -42,9 +62,9 @@ export type Actor = z.infer<typeof ActorSchema>;
 export const commandSchemas = {
   ACKNOWLEDGE: z.object({ type: z.literal('ACKNOWLEDGE') }),
   START_INVESTIGATION: z.object({ type: z.literal('START_INVESTIGATION') }),
-  REPLY: z.object({ type: z.literal('REPLY'), body: text(20_000) }),
+  REPLY: z.object({ type: z.literal('REPLY'), body: text(20_000), displayName }),
   ADD_NOTE: z.object({ type: z.literal('ADD_NOTE'), body: text(20_000) }),
-  GIVE_FEEDBACK: z.object({ type: z.literal('GIVE_FEEDBACK'), body: text(20_000) }),
+  GIVE_FEEDBACK: z.object({ type: z.literal('GIVE_FEEDBACK'), body: text(20_000), displayName }),
   CLOSE: z.object({ type: z.literal('CLOSE'), outcome: z.enum(OUTCOMES) }),
   REOPEN: z.object({ type: z.literal('REOPEN'), reason: text(2_000) }),
   ROUTE: z.object({
@@ -66,7 +86,11 @@ export const commandSchemas = {
   PURGE: z.object({ type: z.literal('PURGE') }),
   EXPORT: z.object({ type: z.literal('EXPORT') }),
   TICK: z.object({ type: z.literal('TICK') }),
-  REPORTER_MESSAGE: z.object({ type: z.literal('REPORTER_MESSAGE'), body: text(20_000) }),
+  REPORTER_MESSAGE: z.object({
+    type: z.literal('REPORTER_MESSAGE'),
+    body: text(20_000),
+    attachments: z.array(AttachmentRefSchema).max(20).optional(),
+  }),
   AMEND_RECORD: z.object({ type: z.literal('AMEND_RECORD'), minutes: text(50_000) }),
   CONFIRM_RECORD: z.object({ type: z.literal('CONFIRM_RECORD') }),
   REQUEST_CORRECTION: z.object({ type: z.literal('REQUEST_CORRECTION'), body: text(20_000) }),
@@ -102,10 +126,14 @@ export type CaseEventOf<T extends CaseEventType> = Extract<CaseEvent, { type: T 
  */
 export function auditDetails(event: CaseEvent): Record<string, unknown> {
   switch (event.type) {
+    case 'REPORTER_MESSAGE':
+      // File activity is audited by count, type and size; names can identify and stay out.
+      return event.attachments?.length
+        ? { chars: event.body.length, attachments: event.attachments.map(fileFact) }
+        : { chars: event.body.length };
     case 'REPLY':
     case 'ADD_NOTE':
     case 'GIVE_FEEDBACK':
-    case 'REPORTER_MESSAGE':
     case 'REQUEST_CORRECTION':
       return { chars: event.body.length };
     case 'AMEND_RECORD':
@@ -132,4 +160,9 @@ export function auditDetails(event: CaseEvent): Record<string, unknown> {
     default:
       return {};
   }
+}
+
+/** What the audit trail records of a file: its id, proven type and size, never its name. */
+export function fileFact(file: Pick<AttachmentRef, 'id' | 'type' | 'size'>) {
+  return { id: file.id, type: file.type, size: file.size };
 }

@@ -5,6 +5,10 @@
  *
  * The mailbox credentials are generated here, shown to the reporter once, and only their
  * keyed digests are stored (in the case, and the token's in the mailbox directory).
+ *
+ * Every check (intake policy, files) runs before anything is written. Files go to R2 before
+ * the case is committed, because the commit records their ids; if the commit fails they are
+ * removed again, and a purge removes anything left under the case's prefix.
  */
 import type { Channel, ProductMode } from '../../machines/context';
 import { routeCase, validateIntake } from '../../policies';
@@ -17,6 +21,10 @@ import {
   credentialDigest,
   normaliseCredential,
 } from '../reporter/credentials';
+import type { UploadedFile } from '../reporter/attachments';
+import { prepareAttachments } from '../reporter/attachments';
+import { removeAttachments, storeAttachments } from '../reporter/attachment-store';
+import type { OralMedium } from '../store/case-content';
 import { caseStub, newCaseId } from './case-stub';
 
 export interface SubmitReportOptions {
@@ -29,6 +37,10 @@ export interface SubmitReportOptions {
   actor: AuditActor;
   /** Handler's minutes of an oral report. */
   minutes?: string;
+  /** How and when an oral report was heard. */
+  oral?: { medium: OralMedium; heardOn: string };
+  /** Files sent with a written report, unchecked. */
+  attachments?: UploadedFile[];
   requestId?: string;
 }
 
@@ -50,8 +62,17 @@ export async function submitReport(
   const policies = await org.policies();
   const receivedAt = Date.now();
 
+  // A handler records what was said; a question the reporter was not asked is no reason to
+  // refuse the record, so an oral report is held to the questions' form but not to `required`.
+  const intakePolicy =
+    options.channel === 'oral'
+      ? {
+          ...policies.intake,
+          questions: policies.intake.questions.map((q) => ({ ...q, required: false })),
+        }
+      : policies.intake;
   const intake = validateIntake(
-    policies.intake,
+    intakePolicy,
     { category: options.category, answers: options.answers ?? {} },
     receivedAt,
   );
@@ -60,6 +81,11 @@ export async function submitReport(
     throw new ApiError('validation_failed', `The report is not complete: check ${fields}.`, {
       issues: intake.issues,
     });
+  }
+
+  const prepared = prepareAttachments(policies.intake, options.attachments ?? []);
+  if (!prepared.ok) {
+    throw new ApiError(prepared.code, prepared.message, { issues: prepared.issues });
   }
 
   const routing = routeCase(policies.routing, {
@@ -72,41 +98,57 @@ export async function submitReport(
   const digest = (purpose: 'mailbox-token' | 'return-code', value: string) =>
     credentialDigest(env.SERVER_SECRET, purpose, normaliseCredential(value) ?? '');
 
-  const created = await caseStub(env, options.org, caseId).create({
-    input: {
-      caseId,
-      orgId: options.org,
-      caseRef,
-      mode: settings.mode as ProductMode,
-      channel: options.channel,
-      category: intake.value.category,
-      receivedAt,
-      retention: {
-        policyVersion: policies.retention.version,
-        closedCaseDays: policies.retention.closedCaseDays,
-        oralRecordDays: policies.retention.oralRecordDays,
-        byOutcome: policies.retention.byOutcome ?? {},
+  // The handler who heard an oral report works it unless the routing policy names someone.
+  const assignee =
+    routing.assignee ??
+    (options.channel === 'oral' && options.actor.role === 'handler' ? options.actor.id : null);
+  const attachments = await storeAttachments(env, options.org, caseId, prepared.files);
+  const create = () =>
+    caseStub(env, options.org, caseId).create({
+      input: {
+        caseId,
+        orgId: options.org,
+        caseRef,
+        mode: settings.mode as ProductMode,
+        channel: options.channel,
+        category: intake.value.category,
+        receivedAt,
+        retention: {
+          policyVersion: policies.retention.version,
+          closedCaseDays: policies.retention.closedCaseDays,
+          oralRecordDays: policies.retention.oralRecordDays,
+          byOutcome: policies.retention.byOutcome ?? {},
+        },
       },
-    },
-    actor: options.actor,
-    report: {
-      description: options.description,
-      answers: intake.value.answers,
-      minutes: options.minutes ?? null,
-    },
-    routing: {
-      team: routing.team,
-      assignee: routing.assignee,
-      ruleId: routing.ruleId,
-      policyVersion: routing.policyVersion,
-    },
-    mailbox: {
-      tokenDigest: digest('mailbox-token', mailbox.token),
-      codeDigest: digest('return-code', mailbox.returnCode),
-    },
-    requestId: options.requestId,
+      actor: options.actor,
+      report: {
+        description: options.description,
+        answers: intake.value.answers,
+        minutes: options.minutes ?? null,
+        attachments,
+        oral: options.oral ?? null,
+      },
+      routing: {
+        team: routing.team,
+        assignee,
+        ruleId: routing.ruleId,
+        policyVersion: routing.policyVersion,
+      },
+      mailbox: {
+        tokenDigest: digest('mailbox-token', mailbox.token),
+        codeDigest: digest('return-code', mailbox.returnCode),
+      },
+      requestId: options.requestId,
+    });
+  const ids = attachments.map((a) => a.id);
+  const created = await create().catch(async (error: unknown) => {
+    await removeAttachments(env, options.org, caseId, ids);
+    throw error;
   });
-  if (!created.ok) throw new ApiError('internal', 'The report could not be stored. Try again.');
+  if (!created.ok) {
+    await removeAttachments(env, options.org, caseId, ids);
+    throw new ApiError('internal', 'The report could not be stored. Try again.');
+  }
 
   return { caseId, caseRef, mailbox, receivedAt };
 }

@@ -13,7 +13,14 @@ import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
 import { machineRoutes } from './routes/machines';
 import { meRoutes } from './routes/me';
+import { orgRoutes } from './routes/org-audit';
 import { publicReportRoutes } from './routes/public-reports';
+import { publicIntakeRoutes } from './routes/public-intake';
+import { mailboxRoutes } from './routes/mailbox';
+import { reporterPageRoutes } from './routes/reporter-pages';
+import { oralReportRoutes } from './routes/oral-reports';
+import { attachmentRoutes } from './routes/attachments';
+import { userRoutes } from './routes/users';
 import { apiSecurityHeaders } from './security-headers';
 import type { AppEnv } from './types';
 
@@ -27,8 +34,15 @@ export function createApp(): Hono<AppEnv> {
   authRoutes(app);
   meRoutes(app);
   publicReportRoutes(app);
+  publicIntakeRoutes(app);
+  mailboxRoutes(app);
+  reporterPageRoutes(app);
+  oralReportRoutes(app);
+  attachmentRoutes(app);
   caseRoutes(app);
   machineRoutes(app);
+  userRoutes(app);
+  orgRoutes(app);
   openApiRoutes(app);
 
   app.notFound((c) =>

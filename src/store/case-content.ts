@@ -4,7 +4,20 @@
  * live in separate tables and are read by separate functions, so the mailbox cannot
  * receive a note by accident. Called only inside CaseObject's transactions.
  */
-import type { CaseEvent } from '../../machines/events';
+import type { AttachmentRef, CaseEvent } from '../../machines/events';
+
+/** How an oral report was heard (Directive 2019/1937 Art. 9(2)): by telephone or in a meeting. */
+export type OralMedium = 'phone' | 'meeting';
+
+/** A stored file as the reporter and the handlers see it; the bytes live in R2. */
+export interface AttachmentInfo {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  /** Metadata removed from the copy that was stored (e.g. `exif`, `gps`). */
+  removed: string[];
+}
 
 /** The report as submitted (written) or recorded by a handler (oral). */
 export interface ReportContent {
@@ -12,6 +25,10 @@ export interface ReportContent {
   answers: Record<string, string>;
   /** The handler's minutes of an oral report (Directive 2019/1937 Art. 18(2)-(4)). */
   minutes?: string | null;
+  /** Files sent with the report. */
+  attachments?: AttachmentRef[];
+  /** How and when an oral report was heard. */
+  oral?: { medium: OralMedium; heardOn: string } | null;
 }
 
 /** One message of the thread with the reporter. */
@@ -23,6 +40,7 @@ export interface ThreadMessage {
   kind: 'reply' | 'feedback' | 'reporter' | 'correction_request';
   displayName: string | null;
   body: string;
+  attachments: AttachmentInfo[];
 }
 
 /** An internal note, never shown to the reporter. */
@@ -34,8 +52,18 @@ export interface InternalNote {
   body: string;
 }
 
+/** The report as read back: files and the oral record's facts resolved. */
+export interface StoredReport {
+  at: string;
+  description: string;
+  answers: Record<string, string>;
+  minutes: string | null;
+  attachments: AttachmentInfo[];
+  oral: { medium: OralMedium; heardOn: string; amendedAt: string | null } | null;
+}
+
 export interface CaseContent {
-  report: (ReportContent & { at: string }) | null;
+  report: StoredReport | null;
   messages: ThreadMessage[];
   notes: InternalNote[];
 }
@@ -49,6 +77,7 @@ export type ContentWrite =
       type: ThreadMessage['kind'];
       body: string;
       displayName: string | null;
+      attachments?: AttachmentRef[];
     }
   | { kind: 'note'; authorId: string; body: string }
   | { kind: 'minutes'; minutes: string };
@@ -62,7 +91,7 @@ export function contentOf(event: CaseEvent): ContentWrite | null {
         author: 'organisation',
         type: 'reply',
         body: event.body,
-        displayName: null,
+        displayName: event.displayName ?? null,
       };
     case 'GIVE_FEEDBACK':
       return {
@@ -70,7 +99,7 @@ export function contentOf(event: CaseEvent): ContentWrite | null {
         author: 'organisation',
         type: 'feedback',
         body: event.body,
-        displayName: null,
+        displayName: event.displayName ?? null,
       };
     case 'REPORTER_MESSAGE':
       return {
@@ -79,6 +108,7 @@ export function contentOf(event: CaseEvent): ContentWrite | null {
         type: 'reporter',
         body: event.body,
         displayName: null,
+        attachments: event.attachments ?? [],
       };
     case 'REQUEST_CORRECTION':
       return {
@@ -109,6 +139,14 @@ export function writeContent(sql: SqlStorage, write: ContentWrite, seq: number, 
         JSON.stringify(write.report.answers),
         write.report.minutes ?? null,
       );
+      writeAttachments(sql, write.report.attachments ?? [], seq, at, null);
+      if (write.report.oral) {
+        sql.exec(
+          'INSERT INTO oral_record (id, medium, heard_on) VALUES (1, ?, ?)',
+          write.report.oral.medium,
+          write.report.oral.heardOn,
+        );
+      }
       return;
     case 'message':
       sql.exec(
@@ -120,6 +158,10 @@ export function writeContent(sql: SqlStorage, write: ContentWrite, seq: number, 
         write.displayName,
         write.body,
       );
+      if (write.attachments?.length) {
+        const id = sql.exec<{ id: number }>('SELECT last_insert_rowid() AS id').one().id;
+        writeAttachments(sql, write.attachments, seq, at, id);
+      }
       return;
     case 'note':
       sql.exec(
@@ -132,8 +174,57 @@ export function writeContent(sql: SqlStorage, write: ContentWrite, seq: number, 
       return;
     case 'minutes':
       sql.exec('UPDATE report SET minutes = ? WHERE id = 1', write.minutes);
+      sql.exec('UPDATE oral_record SET amended_at = ? WHERE id = 1', at);
       return;
   }
+}
+
+function writeAttachments(
+  sql: SqlStorage,
+  files: AttachmentRef[],
+  seq: number,
+  at: number,
+  messageId: number | null,
+): void {
+  for (const file of files) {
+    sql.exec(
+      'INSERT INTO attachments (id, seq, at, message_id, name, type, size, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      file.id,
+      seq,
+      at,
+      messageId,
+      file.name,
+      file.type,
+      file.size,
+      JSON.stringify(file.removed),
+    );
+  }
+}
+
+/** One file's metadata, or null. */
+export function readAttachment(sql: SqlStorage, id: string): AttachmentInfo | null {
+  return readAttachments(sql).find((file) => file.id === id) ?? null;
+}
+
+function readAttachments(sql: SqlStorage): Array<AttachmentInfo & { messageId: number | null }> {
+  return sql
+    .exec<{
+      id: string;
+      message_id: number | null;
+      name: string;
+      type: string;
+      size: number;
+      removed: string;
+    }>('SELECT id, message_id, name, type, size, removed FROM attachments ORDER BY at, id')
+    .toArray()
+    .map((row) => ({
+      id: row.id,
+      messageId: row.message_id,
+      name: row.name,
+      type: row.type,
+      size: row.size,
+      removed: JSON.parse(row.removed) as string[],
+    }));
 }
 
 /** Deletes every piece of content; the envelope and the audit trail remain. */
@@ -141,10 +232,20 @@ export function purgeContent(sql: SqlStorage): void {
   sql.exec('DELETE FROM report');
   sql.exec('DELETE FROM messages');
   sql.exec('DELETE FROM notes');
+  sql.exec('DELETE FROM attachments');
+  sql.exec('DELETE FROM oral_record');
 }
 
 /** The report and the thread: everything the reporter may see. */
 export function readReporterContent(sql: SqlStorage): Pick<CaseContent, 'report' | 'messages'> {
+  const files = readAttachments(sql);
+  const filesOf = (messageId: number | null) =>
+    files.filter((file) => file.messageId === messageId).map(({ messageId: _, ...file }) => file);
+  const oral = sql
+    .exec<{ medium: OralMedium; heard_on: string; amended_at: number | null }>(
+      'SELECT medium, heard_on, amended_at FROM oral_record WHERE id = 1',
+    )
+    .toArray()[0];
   const report = sql
     .exec<{ at: number; description: string; answers: string; minutes: string | null }>(
       'SELECT at, description, answers, minutes FROM report WHERE id = 1',
@@ -169,6 +270,7 @@ export function readReporterContent(sql: SqlStorage): Pick<CaseContent, 'report'
       kind: m.kind,
       displayName: m.display_name,
       body: m.body,
+      attachments: filesOf(m.id),
     }));
 
   return {
@@ -178,6 +280,15 @@ export function readReporterContent(sql: SqlStorage): Pick<CaseContent, 'report'
           description: report.description,
           answers: JSON.parse(report.answers) as Record<string, string>,
           minutes: report.minutes,
+          attachments: filesOf(null),
+          oral: oral
+            ? {
+                medium: oral.medium,
+                heardOn: oral.heard_on,
+                amendedAt:
+                  oral.amended_at === null ? null : new Date(oral.amended_at).toISOString(),
+              }
+            : null,
         }
       : null,
     messages,

@@ -16,15 +16,26 @@ import type { CaseInput } from '../../machines/context';
 import type { CaseEnvelope, RegionStates } from '../../machines/engine';
 import { createCase, decide, envelope, nextTimer, restore, statesOf } from '../../machines/engine';
 import type { CaseCommand, CaseEvent } from '../../machines/events';
-import { auditDetails } from '../../machines/events';
+import { auditDetails, fileFact } from '../../machines/events';
 import type { AuditActor, AuditDraft, AuditRecord, ChainVerification } from '../audit/chain';
 import { appendRecord, verifyChain } from '../audit/chain';
 import type { StaffPrincipal } from '../auth/permissions';
-import { canSeeCase } from '../auth/permissions';
+import { canSeeCase, mayRead } from '../auth/permissions';
+import { hmacSha256Hex, randomToken, timingSafeEqual } from '../auth/tokens';
 import type { Env } from '../env';
 import { logEvent } from '../log';
-import { contentOf, purgeContent, readContent, writeContent } from './case-content';
-import type { CaseContent, ReportContent } from './case-content';
+import { lockoutPeriod, MAX_LOGIN_FAILURES } from '../mailbox/lockout';
+import type { MailboxView } from '../mailbox/present-mailbox';
+import { presentMailbox } from '../mailbox/present-mailbox';
+import {
+  contentOf,
+  purgeContent,
+  readAttachment,
+  readContent,
+  readReporterContent,
+  writeContent,
+} from './case-content';
+import type { AttachmentInfo, CaseContent, ReportContent } from './case-content';
 import { CASE_SCHEMA } from './case-schema';
 import { effectsOf, Outbox } from './outbox';
 
@@ -66,6 +77,42 @@ export interface CaseState {
 
 const NOT_FOUND = { ok: false, code: 'not_found', message: 'No such case.' } as const;
 
+/** Idle timeout of a mailbox session: 30 minutes without a request. */
+export const MAILBOX_SESSION_IDLE_MS = 30 * 60 * 1000;
+/** Absolute lifetime of a mailbox session: 4 hours, whatever the activity. */
+export const MAILBOX_SESSION_LIFETIME_MS = 4 * 60 * 60 * 1000;
+
+/** The stored mailbox credentials of a case (meta key 'mailbox'): digests and lockout state. */
+interface MailboxMeta {
+  tokenDigest: string;
+  codeDigest: string;
+  /** Consecutive failed logins since the last success or lockout. */
+  failures: number;
+  /** Epoch ms until which logins are refused; 0 when not locked. */
+  lockedUntil: number;
+  /** Lockouts so far; each one doubles the next period. */
+  lockouts: number;
+}
+
+/** The answer to a mailbox login; a wrong token and a wrong code both give `invalid`. */
+export type MailboxLoginResult =
+  | { ok: true; secret: string; expiresAt: number }
+  | { ok: false; code: 'invalid_credentials' }
+  | { ok: false; code: 'locked'; until: number };
+
+/** The answer to a request inside a mailbox session. */
+export type MailboxResult<T> =
+  ({ ok: true } & T) | { ok: false; code: 'unauthenticated' } | CaseFailure;
+
+/** What the reporter may send from the mailbox. */
+export type MailboxCommand = Extract<
+  CaseCommand,
+  { type: 'REPORTER_MESSAGE' | 'CONFIRM_RECORD' | 'REQUEST_CORRECTION' }
+>;
+
+// Compared against on the decoy path so that an unknown token costs the same work.
+const DECOY_DIGEST = '0'.repeat(64);
+
 export class CaseObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly outbox: Outbox;
@@ -93,7 +140,14 @@ export class CaseObject extends DurableObject<Env> {
       type: 'CREATE',
       before: null,
       after: { ...statesOf(created) },
-      details: { channel: request.input.channel, category: request.input.category },
+      details: {
+        channel: request.input.channel,
+        category: request.input.category,
+        ...(request.report.oral ? { medium: request.report.oral.medium } : {}),
+        ...(request.report.attachments?.length
+          ? { attachments: request.report.attachments.map(fileFact) }
+          : {}),
+      },
     });
     const route: CaseEvent = {
       type: 'ROUTE',
@@ -178,6 +232,161 @@ export class CaseObject extends DurableObject<Env> {
     return { ok: true, records, verification: verifyChain(records), seq: current.seq };
   }
 
+  /**
+   * Checks a return code for this case's mailbox and opens a session. A case without a
+   * mailbox (the decoy object an unknown token is sent to) does the same reads, comparison
+   * and write and answers like a wrong code, so the two cannot be told apart by answer or
+   * by work. After MAX_LOGIN_FAILURES consecutive failures the mailbox locks for a period
+   * that doubles with each lockout, and the case's audit trail records MAILBOX_LOCKED (the
+   * time, never the guesses). While locked, no code is checked at all.
+   */
+  async mailboxLogin(request: {
+    tokenDigest: string;
+    codeDigest: string;
+    requestId?: string;
+  }): Promise<MailboxLoginResult> {
+    const now = Date.now();
+    const mailbox = this.loadMailbox();
+    const current = this.loadEnvelope();
+    const live = mailbox !== null && current !== null && current.snapshot.context.purgedAt === null;
+    const stored = live ? mailbox : null;
+    if (stored && stored.lockedUntil > now)
+      return { ok: false, code: 'locked', until: stored.lockedUntil };
+
+    const tokenMatches = timingSafeEqual(stored?.tokenDigest ?? DECOY_DIGEST, request.tokenDigest);
+    const codeMatches = timingSafeEqual(stored?.codeDigest ?? DECOY_DIGEST, request.codeDigest);
+    if (!stored) {
+      this.sql.exec(
+        "INSERT INTO meta (key, value) VALUES ('decoy', '0') ON CONFLICT(key) DO UPDATE SET value = value",
+      );
+      return { ok: false, code: 'invalid_credentials' };
+    }
+
+    if (!tokenMatches || !codeMatches) {
+      const failures = stored.failures + 1;
+      if (failures < MAX_LOGIN_FAILURES) {
+        this.saveMailbox({ ...stored, failures });
+        return { ok: false, code: 'invalid_credentials' };
+      }
+      const lockouts = stored.lockouts + 1;
+      const lockedUntil = now + lockoutPeriod(lockouts);
+      this.saveMailbox({ ...stored, failures: 0, lockouts, lockedUntil });
+      const system = { id: 'system', role: 'system' as const, units: [] };
+      const locked = this.decideAndCommit(
+        { type: 'MAILBOX_LOCKED', until: lockedUntil },
+        system,
+        request.requestId,
+        now,
+      );
+      if (locked.ok) await this.afterCommit(locked.envelope);
+
+      return { ok: false, code: 'invalid_credentials' };
+    }
+
+    const secret = randomToken(32);
+    const expiresAt = now + MAILBOX_SESSION_LIFETIME_MS;
+    this.ctx.storage.transactionSync(() => {
+      this.saveMailbox({ ...stored, failures: 0 });
+      this.sql.exec(
+        'DELETE FROM mailbox_sessions WHERE expires_at <= ? OR last_seen_at < ?',
+        now,
+        now - MAILBOX_SESSION_IDLE_MS,
+      );
+      this.sql.exec(
+        'INSERT INTO mailbox_sessions (token_hash, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?)',
+        this.sessionHash(secret),
+        now,
+        now,
+        expiresAt,
+      );
+    });
+
+    return { ok: true, secret, expiresAt };
+  }
+
+  /** Ends a mailbox session. */
+  async mailboxLogout(secret: string): Promise<void> {
+    this.sql.exec('DELETE FROM mailbox_sessions WHERE token_hash = ?', this.sessionHash(secret));
+  }
+
+  /**
+   * The reporter's view of the case, for a live mailbox session: shaped here by
+   * `presentMailbox` from reporter-visible content only, so nothing internal leaves the
+   * object on this path.
+   */
+  async mailboxView(secret: string): Promise<MailboxResult<{ view: MailboxView }>> {
+    const current = this.loadEnvelope();
+    if (!current || !this.touchSession(secret)) return { ok: false, code: 'unauthenticated' };
+
+    return { ok: true, view: presentMailbox(current, readReporterContent(this.sql)) };
+  }
+
+  /** Sends the reporter's event (a message, a confirmation, a correction request). */
+  async mailboxSend(
+    secret: string,
+    command: MailboxCommand,
+    requestId?: string,
+  ): Promise<MailboxResult<{ seq: number }>> {
+    if (!this.loadEnvelope() || !this.touchSession(secret)) {
+      return { ok: false, code: 'unauthenticated' };
+    }
+
+    const reporter = { id: 'reporter', role: 'reporter' as const, units: [] };
+    const result = this.decideAndCommit(command, reporter, requestId);
+    if (!result.ok) return result;
+    await this.afterCommit(result.envelope);
+
+    return { ok: true, seq: result.envelope.seq };
+  }
+
+  /** A file of this case, for the reporter's own mailbox session. */
+  async mailboxAttachment(
+    secret: string,
+    id: string,
+  ): Promise<MailboxResult<{ file: AttachmentInfo }>> {
+    if (!this.loadEnvelope() || !this.touchSession(secret)) {
+      return { ok: false, code: 'unauthenticated' };
+    }
+    const file = readAttachment(this.sql, id);
+
+    return file ? { ok: true, file } : NOT_FOUND;
+  }
+
+  /**
+   * A file of this case for a staff member who may read its content. Each access appends an
+   * ATTACHMENT_ACCESSED record to the audit trail (id, type and size; never the name). It is
+   * a read, not a change of the case, so it is recorded without a machine transition:
+   * before and after are the same states, and the hash chain covers it like any record.
+   */
+  async attachmentForStaff(request: {
+    id: string;
+    scope: StaffPrincipal;
+    requestId?: string;
+  }): Promise<CaseResult<{ file: AttachmentInfo }>> {
+    const current = this.loadEnvelope();
+    if (!current || !canSeeCase(current.snapshot.context, request.scope)) return NOT_FOUND;
+    if (!mayRead(request.scope.role, 'content')) return NOT_FOUND;
+    const file = readAttachment(this.sql, request.id);
+    if (!file) return NOT_FOUND;
+
+    const states = current.snapshot.value;
+    const record = appendRecord(this.lastRecord(), {
+      at: iso(Math.max(Date.now(), current.snapshot.context.lastEventAt)),
+      actor: { id: request.scope.id, role: request.scope.role },
+      type: 'ATTACHMENT_ACCESSED',
+      before: { ...states },
+      after: { ...states },
+      details: fileFact(file),
+    });
+    this.ctx.storage.transactionSync(() => {
+      this.saveEnvelope({ ...current, seq: record.seq });
+      this.insertRecord(record);
+    });
+    logEvent({ requestId: request.requestId, orgId: current.snapshot.context.orgId, record });
+
+    return { ok: true, file };
+  }
+
   /** Deadlines and purges: TICK, then PURGE when due; then outbox retries. */
   override async alarm(): Promise<void> {
     const current = this.loadEnvelope();
@@ -203,12 +412,13 @@ export class CaseObject extends DurableObject<Env> {
     command: CaseCommand,
     actor: CaseEvent['actor'],
     requestId?: string,
+    now = Date.now(),
   ): { ok: true; envelope: CaseEnvelope } | CaseFailure {
     const current = this.loadEnvelope();
     if (!current) return NOT_FOUND;
 
     const snapshot = restore(current.snapshot);
-    const at = Math.max(Date.now(), snapshot.context.lastEventAt);
+    const at = Math.max(now, snapshot.context.lastEventAt);
     const event = { ...command, at, actor } as CaseEvent;
     const decision = decide(snapshot, event);
     if (!decision.ok) return decision;
@@ -220,8 +430,23 @@ export class CaseObject extends DurableObject<Env> {
       this.insertRecord(record);
       const content = contentOf(event);
       if (content) writeContent(this.sql, content, record.seq, at);
-      if (event.type === 'PURGE') purgeContent(this.sql);
       this.outbox.enqueue(effectsOf(event, next), at);
+      if (event.type === 'PURGE') {
+        // Files and the mailbox go with the content: the R2 objects and the directory entry
+        // are removed through the outbox, the sessions here and now.
+        const mailbox = this.loadMailbox();
+        this.outbox.enqueue(
+          [
+            { kind: 'purge_attachments' },
+            ...(mailbox
+              ? [{ kind: 'unregister_mailbox' as const, tokenDigest: mailbox.tokenDigest }]
+              : []),
+          ],
+          at,
+        );
+        purgeContent(this.sql);
+        this.sql.exec('DELETE FROM mailbox_sessions');
+      }
     });
     logEvent({ requestId, orgId: next.snapshot.context.orgId, record });
 
@@ -240,6 +465,43 @@ export class CaseObject extends DurableObject<Env> {
     }
 
     await this.ctx.storage.setAlarm(Math.min(...times));
+  }
+
+  /** True for a live session; moves its idle deadline. An expired one is deleted. */
+  private touchSession(secret: string): boolean {
+    if (typeof secret !== 'string' || secret.length === 0) return false;
+    const now = Date.now();
+    const hash = this.sessionHash(secret);
+    const session = this.sql
+      .exec<{ last_seen_at: number; expires_at: number }>(
+        'SELECT last_seen_at, expires_at FROM mailbox_sessions WHERE token_hash = ?',
+        hash,
+      )
+      .toArray()[0];
+    if (!session) return false;
+    if (now >= session.expires_at || now - session.last_seen_at > MAILBOX_SESSION_IDLE_MS) {
+      this.sql.exec('DELETE FROM mailbox_sessions WHERE token_hash = ?', hash);
+      return false;
+    }
+    this.sql.exec('UPDATE mailbox_sessions SET last_seen_at = ? WHERE token_hash = ?', now, hash);
+
+    return true;
+  }
+
+  private sessionHash(secret: string): string {
+    return hmacSha256Hex(this.env.SERVER_SECRET, `mailbox-session:${secret}`);
+  }
+
+  private loadMailbox(): MailboxMeta | null {
+    const row = this.sql
+      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'mailbox'")
+      .toArray()[0];
+
+    return row ? (JSON.parse(row.value) as MailboxMeta) : null;
+  }
+
+  private saveMailbox(value: MailboxMeta): void {
+    this.sql.exec("UPDATE meta SET value = ? WHERE key = 'mailbox'", JSON.stringify(value));
   }
 
   private loadEnvelope(): CaseEnvelope | null {

@@ -1,6 +1,13 @@
 /**
  * The SQLite tables of a case's Durable Object (documented in LAYOUT.md).
- * `CREATE ... IF NOT EXISTS` so that every start of the object may run it.
+ * `CREATE ... IF NOT EXISTS` so that every start of the object may run it. New facts go into new
+ * tables rather than new columns, so objects created before them still open.
+ *
+ * attachments: metadata of the reporter's files (the bytes are in R2 under `attachmentKey`);
+ *   `message_id` null for files sent with the report. Reporter-visible.
+ * oral_record: how an oral report was heard (phone or meeting, the date) and when its minutes
+ *   were last amended. Reporter-visible.
+ * mailbox_sessions: keyed digests of the reporter's live mailbox sessions.
  */
 export const CASE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -35,6 +42,28 @@ CREATE TABLE IF NOT EXISTS notes (
   at INTEGER NOT NULL,
   author_id TEXT NOT NULL,
   body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS attachments (
+  id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  message_id INTEGER,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  removed TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS oral_record (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  medium TEXT NOT NULL,
+  heard_on TEXT NOT NULL,
+  amended_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS mailbox_sessions (
+  token_hash TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -12,6 +12,7 @@ import type { CaseEnvelope } from '../../machines/engine';
 import type { CaseEvent } from '../../machines/events';
 import type { Env } from '../env';
 import { log } from '../log';
+import { attachmentPrefix } from './attachment-keys';
 import { caseKey, summarise } from './kv-layout';
 import { directoryShard } from './mailbox-directory';
 
@@ -24,6 +25,8 @@ export type NotifyTemplate =
 export type Effect =
   | { kind: 'mirror' }
   | { kind: 'register_mailbox'; tokenDigest: string }
+  | { kind: 'unregister_mailbox'; tokenDigest: string }
+  | { kind: 'purge_attachments' }
   | { kind: 'notify'; template: NotifyTemplate; to: Recipient };
 
 /** How long a claimed row is left alone before another delivery may try it, in ms. */
@@ -160,6 +163,26 @@ export class Outbox {
         org: context.orgId,
         caseId: context.caseId,
       });
+      return;
+    }
+
+    if (row.kind === 'unregister_mailbox') {
+      const { tokenDigest } = JSON.parse(row.payload) as { tokenDigest: string };
+      await directoryShard(this.env, tokenDigest).remove(tokenDigest);
+      return;
+    }
+
+    if (row.kind === 'purge_attachments') {
+      // Listing by the case's prefix also finds an object whose commit failed after its
+      // upload, so nothing of the case's files outlives the purge. Idempotent.
+      const prefix = attachmentPrefix(context.orgId, context.caseId);
+      let cursor: string | undefined;
+      do {
+        const page = await this.env.ATTACHMENTS.list({ prefix, cursor });
+        if (page.objects.length > 0)
+          await this.env.ATTACHMENTS.delete(page.objects.map((o) => o.key));
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
       return;
     }
 

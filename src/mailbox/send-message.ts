@@ -1,0 +1,62 @@
+/**
+ * Use case: the reporter adds a message (and files) to the thread, through the machine's
+ * REPORTER_MESSAGE. Files are checked and cleaned before anything is written, stored in R2
+ * before the event is committed (the event records their ids), and removed again if the
+ * machine refuses the message.
+ */
+import { caseStub } from '../cases/case-stub';
+import type { Env } from '../env';
+import { ApiError } from '../http/errors';
+import type { UploadedFile } from '../reporter/attachments';
+import { prepareAttachments } from '../reporter/attachments';
+import { removeAttachments, storeAttachments } from '../reporter/attachment-store';
+import { mailboxFailure, sessionEnded } from './failures';
+import type { MailboxSession } from './session-token';
+
+export interface SendMessageOptions {
+  body: string;
+  attachments?: UploadedFile[];
+  requestId?: string;
+}
+
+/** Adds the message; raises 401, 409 (closed case) or a 4xx for refused files. */
+export async function sendReporterMessage(
+  env: Env,
+  session: MailboxSession | null,
+  options: SendMessageOptions,
+): Promise<{ seq: number }> {
+  if (!session) throw sessionEnded();
+  const stub = caseStub(env, session.org, session.caseId);
+  const files = options.attachments ?? [];
+  // Ask before the files are read: an ended session must not cost an upload.
+  const live = await stub.mailboxView(session.secret);
+  if (!live.ok) throw mailboxFailure(live);
+
+  const policies = await env.ORGS.getByName(session.org).policies();
+  const prepared = prepareAttachments(policies.intake, files);
+  if (!prepared.ok)
+    throw new ApiError(prepared.code, prepared.message, { issues: prepared.issues });
+
+  const refs = await storeAttachments(env, session.org, session.caseId, prepared.files);
+  const ids = refs.map((r) => r.id);
+  const result = await stub
+    .mailboxSend(
+      session.secret,
+      {
+        type: 'REPORTER_MESSAGE',
+        body: options.body,
+        ...(refs.length ? { attachments: refs } : {}),
+      },
+      options.requestId,
+    )
+    .catch(async (error: unknown) => {
+      await removeAttachments(env, session.org, session.caseId, ids);
+      throw error;
+    });
+  if (!result.ok) {
+    await removeAttachments(env, session.org, session.caseId, ids);
+    throw mailboxFailure(result);
+  }
+
+  return { seq: result.seq };
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+
+import { api, createOrg, sendEvent } from './helpers';
+import { jpegWithExif, r2Keys } from './reporter-fixtures';
+import { PageClient, setCookies } from './reporter-page-client';
+
+const FORM = {
+  category: 'fraud',
+  description: 'Invoices are approved twice and paid to two different accounts.',
+  'answers.where': 'Accounts payable',
+};
+
+function credentialsOf(html: string) {
+  const codes = [...html.matchAll(/<code class="credential">([^<]+)<\/code>/g)].map((m) => m[1]!);
+
+  return { token: codes[0]!, returnCode: codes[1]! };
+}
+
+async function caseIdOf(org: { users: Record<string, { token: string }> }, caseRef: string) {
+  const list = await api('GET', '/api/cases', { token: org.users.lead!.token });
+
+  return list.body.items.find((i: { caseRef: string }) => i.caseRef === caseRef).id as string;
+}
+
+describe('reporter pages', () => {
+  it('serves the intake form with strict headers, no script and nothing from another origin', async () => {
+    const org = await createOrg();
+    const client = new PageClient();
+
+    const page = await client.get(`/r/${org.slug}`);
+    const css = await client.get('/r/assets/style.css');
+    const icon = await client.get('/favicon.ico');
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.text).not.toMatch(/<script/i);
+    expect(page.text).not.toMatch(/(src|href|action)="(https?:)?\/\//i);
+    expect(page.text).toContain(`action="/r/${org.slug}/report"`);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(icon.status).toBe(204);
+  });
+
+  it('answers an unknown organisation with an HTML 404 page', async () => {
+    const page = await new PageClient().get('/r/no-such-org-x');
+
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('takes a report by form post, shows the credentials once, and opens the mailbox with them', async () => {
+    const org = await createOrg();
+    const reporter = new PageClient();
+    await reporter.get(`/r/${org.slug}`);
+
+    const receipt = await reporter.post(
+      `/r/${org.slug}/report`,
+      { ...FORM, attachments: new File([jpegWithExif('GPS-SECRET')], 'photo.jpg') },
+      true,
+    );
+    const credentials = credentialsOf(receipt.text);
+    const caseRef = /<strong>(WB-[^<]+)<\/strong>/.exec(receipt.text)?.[1] ?? '';
+    const caseId = await caseIdOf(org, caseRef);
+    await sendEvent(org.users.lead!.token, caseId, { type: 'ACKNOWLEDGE' });
+    await sendEvent(org.users.lead!.token, caseId, { type: 'REPLY', body: 'Which supplier?' });
+    await sendEvent(org.users.lead!.token, caseId, { type: 'ADD_NOTE', body: 'INTERNAL-NOTE-77' });
+
+    const login = await reporter.logIn(org.slug, credentials);
+    const mailbox = await reporter.get(`/r/${org.slug}/mailbox`);
+    const again = await reporter.get(`/r/${org.slug}/mailbox`);
+
+    expect(receipt.status).toBe(201);
+    expect(receipt.headers.get('cache-control')).toBe('no-store');
+    expect(credentials.token).toMatch(/^MBX-/);
+    expect(await r2Keys(org.slug)).toHaveLength(1);
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe(`/r/${org.slug}/mailbox`);
+    const cookie = setCookies(login.headers).join('\n');
+    expect(cookie).toMatch(/whispr-mailbox=mbs\./);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(mailbox.text).toContain('Which supplier?');
+    expect(mailbox.text).toContain('photo.jpg');
+    expect(mailbox.text).not.toContain('INTERNAL-NOTE-77');
+    expect(again.text).not.toContain(credentials.returnCode);
+    expect(mailbox.text).not.toContain(credentials.returnCode);
+  });
+
+  it('refuses a form post without the form token and stores nothing', async () => {
+    const org = await createOrg();
+    const client = new PageClient();
+    await client.get(`/r/${org.slug}`);
+
+    const res = await client.post(`/r/${org.slug}/report`, { ...FORM, csrf: 'forged' }, true);
+    const list = await api('GET', '/api/cases', { token: org.users.lead!.token });
+
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('Invoices are approved twice');
+    expect(list.body.items).toHaveLength(0);
+  });
+
+  it('puts the answers back with the errors when the report is incomplete', async () => {
+    const org = await createOrg();
+    const client = new PageClient();
+    await client.get(`/r/${org.slug}`);
+
+    const res = await client.post(`/r/${org.slug}/report`, { ...FORM, category: '' }, true);
+
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('There is a problem');
+    expect(res.text).toContain('Accounts payable');
+  });
+
+  it('shows the same login error for a wrong token and a wrong code', async () => {
+    const org = await createOrg();
+    const created = await api('POST', `/api/public/${org.slug}/reports`, {
+      body: { category: 'fraud', description: FORM.description },
+    });
+    const { token, returnCode } = created.body.mailbox;
+    const a = new PageClient();
+    const b = new PageClient();
+
+    const wrongCode = await a.logIn(org.slug, { token, returnCode: 'ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ' });
+    const wrongToken = await b.logIn(org.slug, {
+      token: 'MBX-0000-0000-0000-0000-0000',
+      returnCode,
+    });
+    const strip = (html: string) => html.replace(/value="[^"]{43}"/g, '');
+
+    expect(wrongCode.status).toBe(401);
+    expect(wrongToken.status).toBe(401);
+    expect(strip(wrongCode.text)).toBe(strip(wrongToken.text));
+  });
+
+  it('sends a message from the mailbox page and signs out', async () => {
+    const org = await createOrg();
+    const created = await api('POST', `/api/public/${org.slug}/reports`, {
+      body: { category: 'fraud', description: FORM.description },
+    });
+    const client = new PageClient();
+    await client.logIn(org.slug, created.body.mailbox);
+    await client.get(`/r/${org.slug}/mailbox`);
+
+    const sent = await client.post(
+      `/r/${org.slug}/mailbox/messages`,
+      { body: 'The supplier is ACME.' },
+      true,
+    );
+    const after = await client.get(`/r/${org.slug}/mailbox?notice=sent`);
+    const out = await client.post(`/r/${org.slug}/mailbox/logout`, {});
+    const closed = await client.get(`/r/${org.slug}/mailbox`);
+
+    expect(sent.status).toBe(303);
+    expect(after.text).toContain('The supplier is ACME.');
+    expect(after.text).toContain('Your message has been sent.');
+    expect(out.status).toBe(303);
+    expect(closed.text).toContain('Open your mailbox');
+    expect(closed.text).not.toContain('The supplier is ACME.');
+  });
+});
