@@ -68,6 +68,10 @@ export const caseMachine = setup({
   on: {
     EXPORT: { guard: and(['notPurged', 'isLead', 'notOnHold']), actions: 'touch' },
     MAILBOX_LOCKED: { guard: and(['notPurged', 'isSystem']), actions: 'lockMailbox' },
+    ACCESS_ATTACHMENT: {
+      guard: and(['notPurged', 'isCaseWorker', 'isAssignee']),
+      actions: 'touch',
+    },
   },
   states: {
     lifecycle: lifecycleRegion,

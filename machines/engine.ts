@@ -96,9 +96,10 @@ export function envelope(snapshot: CaseSnapshot, seq: number): CaseEnvelope {
  * and after; a refused one yields the rule that refused it and changes nothing.
  */
 export function decide(snapshot: CaseSnapshot, event: CaseEvent): Decision {
-  if (!snapshot.can(event)) return explain(snapshot, event);
-
+  // XState returns the very same snapshot when no transition is enabled, which spares a
+  // second evaluation of every guard through `snapshot.can` (the bench measures this step).
   const [next] = transition(caseMachine, snapshot, event);
+  if (next === snapshot) return explain(snapshot, event);
 
   return { ok: true, snapshot: next, before: statesOf(snapshot), after: statesOf(next) };
 }
@@ -209,6 +210,10 @@ export function sampleEvent(
     CONFIRM_RECORD: { type: 'CONFIRM_RECORD' },
     REQUEST_CORRECTION: { type: 'REQUEST_CORRECTION', body: '-' },
     MAILBOX_LOCKED: { type: 'MAILBOX_LOCKED', until: at + DAY_MS },
+    ACCESS_ATTACHMENT: {
+      type: 'ACCESS_ATTACHMENT',
+      attachment: { id: 'a_sample-attachment-identifier', type: 'text/plain', size: 1 },
+    },
   };
 
   return { ...samples[type], ...base } as CaseEvent;

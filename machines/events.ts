@@ -95,6 +95,11 @@ export const commandSchemas = {
   CONFIRM_RECORD: z.object({ type: z.literal('CONFIRM_RECORD') }),
   REQUEST_CORRECTION: z.object({ type: z.literal('REQUEST_CORRECTION'), body: text(20_000) }),
   MAILBOX_LOCKED: z.object({ type: z.literal('MAILBOX_LOCKED'), until: z.number().int() }),
+  /** A staff member opened a file of the case: file activity is audited like any event. */
+  ACCESS_ATTACHMENT: z.object({
+    type: z.literal('ACCESS_ATTACHMENT'),
+    attachment: AttachmentRefSchema.pick({ id: true, type: true, size: true }),
+  }),
 } as const;
 
 /** Every event type a case knows. */
@@ -155,6 +160,8 @@ export function auditDetails(event: CaseEvent): Record<string, unknown> {
       return { reason: event.reason };
     case 'SET_RETENTION':
       return { until: event.until, reason: event.reason };
+    case 'ACCESS_ATTACHMENT':
+      return fileFact(event.attachment);
     case 'MAILBOX_LOCKED':
       return { until: new Date(event.until).toISOString() };
     default:

@@ -93,8 +93,12 @@ export const STAFF_EVENTS: Record<StaffRole, ReadonlySet<CaseEventType>> = {
   reviewer: new Set(PERMISSIONS.reviewer.events),
 };
 
-/** Events only Whispr itself, or only the reporter through the mailbox, sends. */
+/**
+ * Events the staff events route refuses: Whispr's own, the reporter's (through the mailbox),
+ * and ACCESS_ATTACHMENT, which only the download route records.
+ */
 export const NON_STAFF_EVENTS: ReadonlySet<CaseEventType> = new Set([
+  'ACCESS_ATTACHMENT',
   'ROUTE',
   'TICK',
   'PURGE',

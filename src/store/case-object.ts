@@ -116,6 +116,14 @@ const DECOY_DIGEST = '0'.repeat(64);
 export class CaseObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly outbox: Outbox;
+  /**
+   * In-memory copies of the envelope, the newest audit record and the armed alarm. This
+   * object is the only writer of its storage, so they stay true; a write invalidates them
+   * and a committed transaction sets them, so a rolled-back one cannot leave them wrong.
+   */
+  private envelopeCache: CaseEnvelope | null | undefined;
+  private lastRecordCache: AuditRecord | null | undefined;
+  private armedAlarm: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -169,7 +177,7 @@ export class CaseObject extends DurableObject<Env> {
         "INSERT INTO meta (key, value) VALUES ('mailbox', ?)",
         JSON.stringify({ ...request.mailbox, failures: 0, lockedUntil: 0, lockouts: 0 }),
       );
-      this.outbox.enqueue(effectsOf(route, next), at);
+      this.outbox.enqueue(effectsOf(route, next), at, next.seq);
       this.outbox.enqueue(
         [
           { kind: 'register_mailbox', tokenDigest: request.mailbox.tokenDigest },
@@ -353,10 +361,9 @@ export class CaseObject extends DurableObject<Env> {
   }
 
   /**
-   * A file of this case for a staff member who may read its content. Each access appends an
-   * ATTACHMENT_ACCESSED record to the audit trail (id, type and size; never the name). It is
-   * a read, not a change of the case, so it is recorded without a machine transition:
-   * before and after are the same states, and the hash chain covers it like any record.
+   * A file of this case for a staff member who may read its content. Each access is the
+   * machine's ACCESS_ATTACHMENT event, so it has an audit record like any event (id, type and
+   * size; never the name) and is refused on a purged case or outside the person's scope.
    */
   async attachmentForStaff(request: {
     id: string;
@@ -369,26 +376,21 @@ export class CaseObject extends DurableObject<Env> {
     const file = readAttachment(this.sql, request.id);
     if (!file) return NOT_FOUND;
 
-    const states = current.snapshot.value;
-    const record = appendRecord(this.lastRecord(), {
-      at: iso(Math.max(Date.now(), current.snapshot.context.lastEventAt)),
-      actor: { id: request.scope.id, role: request.scope.role },
-      type: 'ATTACHMENT_ACCESSED',
-      before: { ...states },
-      after: { ...states },
-      details: fileFact(file),
-    });
-    this.ctx.storage.transactionSync(() => {
-      this.saveEnvelope({ ...current, seq: record.seq });
-      this.insertRecord(record);
-    });
-    logEvent({ requestId: request.requestId, orgId: current.snapshot.context.orgId, record });
+    const accessed = this.decideAndCommit(
+      { type: 'ACCESS_ATTACHMENT', attachment: fileFact(file) },
+      { id: request.scope.id, role: request.scope.role, units: request.scope.units },
+      request.requestId,
+    );
+    if (!accessed.ok) return NOT_FOUND;
+    await this.afterCommit(accessed.envelope);
 
     return { ok: true, file };
   }
 
   /** Deadlines and purges: TICK, then PURGE when due; then outbox retries. */
   override async alarm(): Promise<void> {
+    // A delivered alarm is spent: the next afterCommit arms the next one.
+    this.armedAlarm = null;
     const current = this.loadEnvelope();
     if (!current) return;
 
@@ -430,7 +432,7 @@ export class CaseObject extends DurableObject<Env> {
       this.insertRecord(record);
       const content = contentOf(event);
       if (content) writeContent(this.sql, content, record.seq, at);
-      this.outbox.enqueue(effectsOf(event, next), at);
+      this.outbox.enqueue(effectsOf(event, next), at, next.seq);
       if (event.type === 'PURGE') {
         // Files and the mailbox go with the content: the R2 objects and the directory entry
         // are removed through the outbox, the sessions here and now.
@@ -448,6 +450,8 @@ export class CaseObject extends DurableObject<Env> {
         this.sql.exec('DELETE FROM mailbox_sessions');
       }
     });
+    this.envelopeCache = next;
+    this.lastRecordCache = record;
     logEvent({ requestId, orgId: next.snapshot.context.orgId, record });
 
     return { ok: true, envelope: next };
@@ -459,12 +463,13 @@ export class CaseObject extends DurableObject<Env> {
     const times = [nextTimer(restore(current.snapshot)), retryAt].filter(
       (t): t is number => t !== null,
     );
-    if (times.length === 0) {
-      await this.ctx.storage.deleteAlarm();
-      return;
-    }
+    const wanted = times.length === 0 ? null : Math.min(...times);
+    if (this.armedAlarm === undefined) this.armedAlarm = await this.ctx.storage.getAlarm();
+    if (wanted === this.armedAlarm) return;
 
-    await this.ctx.storage.setAlarm(Math.min(...times));
+    this.armedAlarm = wanted;
+    if (wanted === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(wanted);
   }
 
   /** True for a live session; moves its idle deadline. An expired one is deleted. */
@@ -504,15 +509,19 @@ export class CaseObject extends DurableObject<Env> {
     this.sql.exec("UPDATE meta SET value = ? WHERE key = 'mailbox'", JSON.stringify(value));
   }
 
+  /** The stored envelope; treat it as immutable (it may be the cached copy). */
   private loadEnvelope(): CaseEnvelope | null {
+    if (this.envelopeCache !== undefined) return this.envelopeCache;
     const row = this.sql
       .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'envelope'")
       .toArray()[0];
+    this.envelopeCache = row ? (JSON.parse(row.value) as CaseEnvelope) : null;
 
-    return row ? (JSON.parse(row.value) as CaseEnvelope) : null;
+    return this.envelopeCache;
   }
 
   private saveEnvelope(value: CaseEnvelope): void {
+    this.envelopeCache = undefined;
     this.sql.exec(
       "INSERT INTO meta (key, value) VALUES ('envelope', ?) " +
         'ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -521,14 +530,17 @@ export class CaseObject extends DurableObject<Env> {
   }
 
   private lastRecord(): AuditRecord | null {
+    if (this.lastRecordCache !== undefined) return this.lastRecordCache;
     const row = this.sql
       .exec<{ record: string }>('SELECT record FROM audit ORDER BY seq DESC LIMIT 1')
       .toArray()[0];
+    this.lastRecordCache = row ? (JSON.parse(row.record) as AuditRecord) : null;
 
-    return row ? (JSON.parse(row.record) as AuditRecord) : null;
+    return this.lastRecordCache;
   }
 
   private insertRecord(record: AuditRecord): void {
+    this.lastRecordCache = undefined;
     this.sql.exec(
       'INSERT INTO audit (seq, hash, record) VALUES (?, ?, ?)',
       record.seq,

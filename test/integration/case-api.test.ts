@@ -9,7 +9,10 @@ describe('case API', () => {
     const created = await submitCase(org);
 
     expect(created.mailbox.token).toMatch(/^MBX-/);
-    const assign = await sendEvent(lead!.token, created.id, { type: 'ASSIGN', assignee: handler!.id });
+    const assign = await sendEvent(lead!.token, created.id, {
+      type: 'ASSIGN',
+      assignee: handler!.id,
+    });
     expect(assign.status).toBe(200);
     expect(assign.body.states.routing).toBe('assigned');
 
@@ -56,8 +59,14 @@ describe('case API', () => {
     const { lead } = org.users;
     const created = await submitCase(org);
 
-    expect((await sendEvent(lead!.token, created.id, { type: 'PLACE_HOLD', reason: 'litigation' })).status).toBe(200);
-    const refused = await sendEvent(lead!.token, created.id, { type: 'CLOSE', outcome: 'unfounded' });
+    expect(
+      (await sendEvent(lead!.token, created.id, { type: 'PLACE_HOLD', reason: 'litigation' }))
+        .status,
+    ).toBe(200);
+    const refused = await sendEvent(lead!.token, created.id, {
+      type: 'CLOSE',
+      outcome: 'unfounded',
+    });
 
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ error: 'transition_refused', guard: 'notOnHold' });
@@ -71,7 +80,9 @@ describe('case API', () => {
     const created = await submitCase(a);
 
     const foreign = await api('GET', `/api/cases/${created.id}`, { token: b.users.lead!.token });
-    const missing = await api('GET', '/api/cases/c_00000000000000000000', { token: b.users.lead!.token });
+    const missing = await api('GET', '/api/cases/c_00000000000000000000', {
+      token: b.users.lead!.token,
+    });
 
     expect(foreign.status).toBe(404);
     expect(foreign.body).toEqual(missing.body);

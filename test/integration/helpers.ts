@@ -2,9 +2,16 @@
  * Helpers for integration tests in workerd: fresh organisations (storage is shared within a
  * test file), staff sessions, and JSON requests through the Worker's own fetch handler.
  */
-import { env, exports } from 'cloudflare:workers';
+import { env as looseEnv, exports as looseExports } from 'cloudflare:workers';
 
 import type { StaffRole } from '../../src/auth/permissions';
+import type { Env } from '../../src/env';
+
+/** The Worker's bindings and default export with their declared types. */
+const env = looseEnv as unknown as Env;
+const worker = looseExports as unknown as {
+  default: { fetch(request: Request): Promise<Response> };
+};
 
 export const PASSWORD = 'integration-test-password';
 
@@ -72,7 +79,7 @@ export async function api(
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await exports.default.fetch(
+  const response = await worker.default.fetch(
     new Request(`http://whispr.test${path}`, {
       method,
       headers,

@@ -104,7 +104,7 @@ describe('public intake API', () => {
     );
     const audit = await api('GET', `/api/cases/${caseId}/audit`, { token: org.users.lead!.token });
     const types = audit.body.records.map((r: { type: string }) => r.type);
-    expect(types).toEqual(['CREATE', 'ROUTE', 'ATTACHMENT_ACCESSED']);
+    expect(types).toEqual(['CREATE', 'ROUTE', 'ACCESS_ATTACHMENT']);
     expect(audit.body.records[0].details.attachments).toEqual([
       { id: file.id, type: 'image/jpeg', size: file.size },
     ]);
@@ -196,18 +196,15 @@ describe('purge', () => {
       .session as string;
     await sendEvent(org.users.lead!.token, caseId, { type: 'CLOSE', outcome: 'unfounded' });
     const stub = env.CASES.getByName(`${org.slug}/${caseId}`);
-    // The retention date is stored state: move it into the past rather than wait a year.
-    await runInDurableObject(stub, (_o, state) => {
-      const row = state.storage.sql
-        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'envelope'")
-        .one();
-      const envelope = JSON.parse(row.value);
-      envelope.snapshot.context.retention.until = Date.now() - 1000;
-      state.storage.sql.exec(
-        "UPDATE meta SET value = ? WHERE key = 'envelope'",
-        JSON.stringify(envelope),
-      );
+    // Rather than wait a year: a lead sets the retention date to just after the closure.
+    const closed = await api('GET', `/api/cases/${caseId}`, { token: org.users.lead!.token });
+    const until = new Date(Date.parse(closed.body.closedAt) + 1).toISOString();
+    const set = await sendEvent(org.users.lead!.token, caseId, {
+      type: 'SET_RETENTION',
+      until,
+      reason: 'test: retention ends now',
     });
+    expect(set.status).toBe(200);
     expect(await r2Keys(org.slug)).toHaveLength(1);
 
     await runDurableObjectAlarm(stub);

@@ -73,6 +73,7 @@ const PLAUSIBLE: Record<CaseEventType, readonly Actor[]> = {
   REPORTER_MESSAGE: byRole('reporter'),
   CONFIRM_RECORD: byRole('reporter'),
   REQUEST_CORRECTION: byRole('reporter'),
+  ACCESS_ATTACHMENT: byRole('compliance_lead', 'handler'),
 };
 
 /** An actor for an event type: usually one who may send it, sometimes anyone. */
@@ -152,6 +153,11 @@ export function commandArb(type: CaseEventType): fc.Arbitrary<CommandSpec> {
       }));
     case 'MAILBOX_LOCKED':
       return offsetArb.map((offset) => ({ command: { type, until: 0 }, offset }));
+    case 'ACCESS_ATTACHMENT':
+      return fc.constantFrom('image/jpeg', 'application/pdf').map((fileType) => ({
+        command: { type, attachment: { id: 'a_generated-attachment-id', type: fileType, size: 9 } },
+        offset: 0,
+      }));
   }
 }
 

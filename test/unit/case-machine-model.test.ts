@@ -577,6 +577,12 @@ class MailboxLocked extends CaseCommand<'MAILBOX_LOCKED'> {
   }
 }
 
+class AccessAttachment extends CaseCommand<'ACCESS_ATTACHMENT'> {
+  candidates(m: Model, e: CaseEventOf<'ACCESS_ATTACHMENT'>): Candidate[] {
+    return [{ rules: work(m, e), apply: touch(e) }];
+  }
+}
+
 type CommandClass = new (actor: Actor, gap: number, spec: CommandSpec) => fc.Command<Model, Real>;
 
 const COMMANDS: Record<CaseEventType, CommandClass> = {
@@ -601,6 +607,7 @@ const COMMANDS: Record<CaseEventType, CommandClass> = {
   CONFIRM_RECORD: ConfirmRecord,
   REQUEST_CORRECTION: RequestCorrection,
   MAILBOX_LOCKED: MailboxLocked,
+  ACCESS_ATTACHMENT: AccessAttachment,
 };
 
 const commandArbs = Object.entries(COMMANDS).map(([type, Command]) =>

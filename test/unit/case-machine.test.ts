@@ -68,6 +68,7 @@ const TAKES: Record<CaseEventType, (s: RegionStates) => boolean> = {
   PURGE: (s) => s.retention !== 'purged',
   EXPORT: () => true,
   MAILBOX_LOCKED: () => true,
+  ACCESS_ATTACHMENT: () => true,
 };
 
 /** The staff actions on a case's content, all guarded by the actor's scope. */

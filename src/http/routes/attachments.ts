@@ -1,6 +1,6 @@
 /**
  * Staff download of a case's files. The case object checks that the caller may see the case
- * and read its content, and appends ATTACHMENT_ACCESSED to the audit trail before the bytes
+ * and read its content, and appends ACCESS_ATTACHMENT to the audit trail before the bytes
  * leave; a file of a case the caller may not see answers 404 like one that does not exist.
  * Files are always served as downloads with the type proven from their bytes, never rendered.
  */
