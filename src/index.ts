@@ -6,6 +6,7 @@ import { ensureDemoSeeded } from './demo/seed';
 import type { EmailMessage, Env } from './env';
 import { app } from './http/app';
 import { deliverEmails } from './notifications/deliver-emails';
+import { sweepCases } from './store/sweep';
 
 export { CaseObject } from './store/case-object';
 export { MailboxDirectory } from './store/mailbox-directory';
@@ -16,6 +17,10 @@ export default {
     await ensureDemoSeeded(env);
 
     return app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller, env): Promise<void> {
+    await sweepCases(env, controller.scheduledTime);
   },
 
   async queue(batch, env): Promise<void> {

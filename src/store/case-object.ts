@@ -387,6 +387,25 @@ export class CaseObject extends DurableObject<Env> {
     return { ok: true, file };
   }
 
+  /**
+   * The cron's safety net for a lost or never-armed alarm: runs what the alarm would when
+   * something is due, and otherwise arms the alarm anew from stored state.
+   */
+  async wake(): Promise<{ ok: true; ran: boolean }> {
+    const current = this.loadEnvelope();
+    if (!current) return { ok: true, ran: false };
+
+    const due = nextTimer(restore(current.snapshot));
+    if (due !== null && due <= Date.now()) {
+      await this.alarm();
+      return { ok: true, ran: true };
+    }
+    this.armedAlarm = undefined;
+    await this.afterCommit(current);
+
+    return { ok: true, ran: false };
+  }
+
   /** Deadlines and purges: TICK, then PURGE when due; then outbox retries. */
   override async alarm(): Promise<void> {
     // A delivered alarm is spent: the next afterCommit arms the next one.

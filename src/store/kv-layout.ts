@@ -29,11 +29,18 @@ export interface CaseSummary {
   receivedAt: string;
   deadlines: { acknowledgeBy: string; feedbackBy: string };
   overdue: { acknowledgement: boolean; feedback: boolean };
+  /** When the case's own alarm should next fire (a deadline or a purge), for the cron sweep. */
+  nextWakeAt: string | null;
   seq: number;
 }
 
 /** The summary of a case, for KV. */
-export function summarise(context: CaseContext, states: RegionStates, seq: number): CaseSummary {
+export function summarise(
+  context: CaseContext,
+  states: RegionStates,
+  seq: number,
+  nextWakeAt: number | null,
+): CaseSummary {
   return {
     id: context.caseId,
     caseRef: context.caseRef,
@@ -49,6 +56,7 @@ export function summarise(context: CaseContext, states: RegionStates, seq: numbe
       feedbackBy: new Date(context.deadlines.feedbackBy).toISOString(),
     },
     overdue: context.overdue,
+    nextWakeAt: nextWakeAt === null ? null : new Date(nextWakeAt).toISOString(),
     seq,
   };
 }

@@ -9,6 +9,8 @@
  * never deliver the same row at once.
  */
 import type { CaseEnvelope } from '../../machines/engine';
+import { nextTimer, restore } from '../../machines/engine';
+
 import type { CaseEvent } from '../../machines/events';
 import type { Env } from '../env';
 import { log } from '../log';
@@ -150,7 +152,8 @@ export class Outbox {
   private async deliverOne(row: OutboxRow, current: CaseEnvelope): Promise<void> {
     const context = current.snapshot.context;
     if (row.kind === 'mirror') {
-      const summary = summarise(context, current.snapshot.value, current.seq);
+      const wake = nextTimer(restore(current.snapshot));
+      const summary = summarise(context, current.snapshot.value, current.seq, wake);
       await this.env.CASES_KV.put(caseKey(context.orgId, context.caseId), JSON.stringify(summary), {
         metadata: summary,
       });
