@@ -8,6 +8,8 @@
 //   npm run bench -- --pure       part (a) only
 //   npm run bench -- --http       part (b) only
 //   npm run bench -- --quick      fewer histories and events, to try the script itself
+//   npm run bench -- --http --log-level warn
+//                                 the product without its info log lines (logging's share)
 //
 // Touches: a temporary directory (bundle, wrangler state and logs; removed at the end unless
 // --keep), two `wrangler dev` processes it starts and always stops, and loopback HTTP.
@@ -32,6 +34,8 @@ import {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const flags = new Set(process.argv.slice(2));
 const quick = flags.has('--quick');
+const logLevelAt = process.argv.indexOf('--log-level');
+const logLevel = logLevelAt > 0 ? process.argv[logLevelAt + 1] : undefined;
 const SETTINGS = {
   seed: 20260426,
   histories: quick ? 200 : 1000,
@@ -93,7 +97,8 @@ async function http() {
     config: join(ROOT, 'wrangler.toml'),
     persistTo: join(tmp, 'product-state'),
     logFile: join(tmp, 'product.log'),
-    vars: ['DEMO_SEED:true'],
+    // --log-level warn measures the product without its info lines, to show logging's share.
+    vars: ['DEMO_SEED:true', ...(logLevel ? [`LOG_LEVEL:${logLevel}`] : [])],
   });
   servers.push(product);
   const baseline = await startWrangler({

@@ -19,6 +19,8 @@ export interface Env {
   TOTP_ENFORCEMENT?: string;
   /** Key for the HMACs of session tokens and reporter credentials. */
   SERVER_SECRET: string;
+  /** Lowest log level written: "info" (default), "warn" or "error". */
+  LOG_LEVEL?: string;
   RESEND_API_KEY?: string;
   RESEND_BASE_URL?: string;
   EMAIL_FROM?: string;

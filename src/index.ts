@@ -4,6 +4,7 @@
  */
 import { ensureDemoSeeded } from './demo/seed';
 import type { EmailMessage, Env } from './env';
+import { configureLogging } from './log';
 import { app } from './http/app';
 import { deliverEmails } from './notifications/deliver-emails';
 import { sweepCases } from './store/sweep';
@@ -14,12 +15,14 @@ export { OrgObject } from './store/org-object';
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
+    configureLogging(env.LOG_LEVEL);
     await ensureDemoSeeded(env);
 
     return app.fetch(request, env, ctx);
   },
 
   async scheduled(controller, env): Promise<void> {
+    configureLogging(env.LOG_LEVEL);
     await sweepCases(env, controller.scheduledTime);
   },
 

@@ -4,10 +4,9 @@
  * limit follows the organisation's intake policy and is capped at `MAX_UPLOAD_BYTES`.
  */
 import type { Context } from 'hono';
-import type { z } from 'zod';
 
 import { ApiError } from '../http/errors';
-import { MAX_JSON_BYTES, parseWith } from '../http/validate';
+import { MAX_JSON_BYTES, readBounded } from '../http/validate';
 import type { IntakePolicy } from '../../policies';
 import type { UploadedFile } from './attachments';
 
@@ -23,27 +22,6 @@ export function uploadLimit(policy: IntakePolicy, encoding: 'base64' | 'binary')
   const encoded = encoding === 'base64' ? Math.ceil(files / 3) * 4 : files;
 
   return Math.min(MAX_JSON_BYTES + encoded + 64 * 1024, MAX_UPLOAD_BYTES);
-}
-
-/** Reads a JSON body of at most `limit` bytes and parses it (400, 413, 415, 422). */
-export async function readJsonUpTo<S extends z.ZodType>(
-  c: Context,
-  schema: S,
-  limit: number,
-): Promise<z.output<S>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!type.toLowerCase().startsWith('application/json')) {
-    throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
-  }
-  const bytes = await readBounded(c.req.raw, limit);
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
-  } catch {
-    throw new ApiError('invalid_json', 'The body is not valid JSON.');
-  }
-
-  return parseWith(schema, value, 'body');
 }
 
 /** Reads a form body (multipart or urlencoded) of at most `limit` bytes. */
@@ -84,39 +62,4 @@ export function decodeFiles(files: { name: string; data: string }[]): UploadedFi
       });
     }
   });
-}
-
-async function readBounded(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) throw tooLarge(limit);
-  if (!request.body) return new Uint8Array();
-
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-
-  return bytes;
-}
-
-function tooLarge(limit: number): ApiError {
-  return new ApiError(
-    'payload_too_large',
-    `The request is larger than ${limit} bytes. Send fewer or smaller files.`,
-  );
 }

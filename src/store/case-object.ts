@@ -23,7 +23,7 @@ import type { StaffPrincipal } from '../auth/permissions';
 import { canSeeCase, mayRead } from '../auth/permissions';
 import { hmacSha256Hex, randomToken, timingSafeEqual } from '../auth/tokens';
 import type { Env } from '../env';
-import { logEvent } from '../log';
+import { configureLogging, logEvent } from '../log';
 import { lockoutPeriod, MAX_LOGIN_FAILURES } from '../mailbox/lockout';
 import type { MailboxView } from '../mailbox/present-mailbox';
 import { presentMailbox } from '../mailbox/present-mailbox';
@@ -127,6 +127,7 @@ export class CaseObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    configureLogging(env.LOG_LEVEL);
     this.sql = ctx.storage.sql;
     this.sql.exec(CASE_SCHEMA);
     this.outbox = new Outbox(ctx.storage, env);

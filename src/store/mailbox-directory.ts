@@ -15,6 +15,7 @@
 import { DurableObject } from 'cloudflare:workers';
 
 import type { Env } from '../env';
+import { configureLogging } from '../log';
 
 /** The directory shard that holds a token digest. */
 export function directoryShard(env: Env, tokenDigest: string) {
@@ -34,6 +35,7 @@ export interface MailboxEntry {
 export class MailboxDirectory extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    configureLogging(env.LOG_LEVEL);
     ctx.storage.sql.exec(
       'CREATE TABLE IF NOT EXISTS mailboxes (token_digest TEXT PRIMARY KEY, org TEXT NOT NULL, case_id TEXT NOT NULL)',
     );

@@ -20,6 +20,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { AuditActor, AuditRecord, ChainVerification } from '../audit/chain';
 import type { StaffRole } from '../auth/permissions';
 import type { Env } from '../env';
+import { configureLogging } from '../log';
 import type { StaffAccount } from './org/accounts';
 import { listAccounts, toAccount, userById } from './org/accounts';
 import type { Denial, RequestInfo } from './org/denials';
@@ -60,6 +61,7 @@ export class OrgObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    configureLogging(env.LOG_LEVEL);
     this.storage = ctx.storage;
     this.sql = ctx.storage.sql;
     this.sql.exec(ORG_SCHEMA);

@@ -19,6 +19,7 @@ import {
 import { CASE_ID_PATTERN, caseStub } from '../../cases/case-stub';
 import { listCases } from '../../cases/list-cases';
 import type { CaseObject } from '../../store/case-object';
+import type { StaffUser } from '../../store/org-object';
 import { presentCase } from '../../cases/present-case';
 import { ApiError, notFound } from '../errors';
 import { requirePermission, requireStaff } from '../middleware/staff-auth';
@@ -36,10 +37,19 @@ const EventResultSchema = z.object({
   seq: z.number().int(),
 });
 
-function caseId(raw: string): string {
-  if (!CASE_ID_PATTERN.test(raw)) throw notFound();
+/**
+ * The case's object and its authoritative state, if the caller may see the case; a 404 the
+ * same as for a missing case otherwise (a malformed id, another organisation, out of scope).
+ */
+async function visibleCase(env: AppEnv['Bindings'], user: StaffUser, rawId: string | undefined) {
+  const id = rawId ?? '';
+  if (!CASE_ID_PATTERN.test(id)) throw notFound();
+  const stub = caseStub(env, user.org, id);
 
-  return raw;
+  const state = await stub.state();
+  if (!state.ok || !canSeeCase(state.envelope.snapshot.context, user)) throw notFound();
+
+  return { stub, state };
 }
 
 export function caseRoutes(app: Hono<AppEnv>): void {
@@ -82,12 +92,8 @@ export function caseRoutes(app: Hono<AppEnv>): void {
     requireStaff(),
     requirePermission('cases.read'),
     async (c) => {
-      const id = caseId(c.req.param('id') ?? '');
       const user = c.get('user');
-      const stub = caseStub(c.env, user.org, id);
-
-      const state = await stub.state();
-      if (!state.ok || !canSeeCase(state.envelope.snapshot.context, user)) throw notFound();
+      const { stub, state } = await visibleCase(c.env, user, c.req.param('id'));
       const content = mayRead(user.role, 'content') ? await stub.content() : null;
       const snapshot = restore(state.envelope.snapshot);
       const nextEvents = acceptedEvents(snapshot, user, Date.now()).filter((type) =>
@@ -130,7 +136,8 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       if (STAFF_EVENTS[user.role].size === 0) {
         throw new ApiError('forbidden', `Your role (${user.role}) may not change cases.`);
       }
-      const id = caseId(c.req.param('id') ?? '');
+      const id = c.req.param('id') ?? '';
+      if (!CASE_ID_PATTERN.test(id)) throw notFound();
       const command = await readJson(c, CaseCommandSchema);
       if (NON_STAFF_EVENTS.has(command.type)) {
         throw new ApiError('forbidden', `${command.type} is not sent through the staff API.`);
@@ -170,12 +177,8 @@ export function caseRoutes(app: Hono<AppEnv>): void {
     requireStaff(),
     requirePermission('cases.read'),
     async (c) => {
-      const id = caseId(c.req.param('id') ?? '');
       const user = c.get('user');
-      const stub = caseStub(c.env, user.org, id);
-
-      const state = await stub.state();
-      if (!state.ok || !canSeeCase(state.envelope.snapshot.context, user)) throw notFound();
+      const { stub, state } = await visibleCase(c.env, user, c.req.param('id'));
       if (!mayRead(user.role, 'audit'))
         throw new ApiError('forbidden', 'Your role may not read audit trails.');
       // The RPC type of a record's free-form `details` erases to never; the value is plain JSON.

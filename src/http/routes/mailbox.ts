@@ -18,7 +18,7 @@ import { signOffRecord } from '../../mailbox/sign-off-record';
 import { sessionEnded } from '../../mailbox/failures';
 import { caseStub } from '../../cases/case-stub';
 import { enforceLimit } from '../../reporter/rate-limit';
-import { decodeFiles, readJsonUpTo, uploadLimit } from '../../reporter/request-body';
+import { decodeFiles, uploadLimit } from '../../reporter/request-body';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { readJson } from '../validate';
@@ -154,7 +154,7 @@ export function mailboxRoutes(app: Hono<AppEnv>): void {
       const session = bearerSession(c);
       const policy = session ? (await c.env.ORGS.getByName(session.org).policies()).intake : null;
       const body = policy
-        ? await readJsonUpTo(c, MessageSchema, uploadLimit(policy, 'base64'))
+        ? await readJson(c, MessageSchema, uploadLimit(policy, 'base64'))
         : await readJson(c, MessageSchema);
       await enforceLimit(c.env, session?.org ?? null, 'message', c.req.header('cf-connecting-ip'));
       const result = await sendReporterMessage(c.env, session, {

@@ -9,10 +9,11 @@ import { z } from 'zod';
 
 import { submitReport } from '../../cases/submit-report';
 import { enforceLimit } from '../../reporter/rate-limit';
-import { decodeFiles, readJsonUpTo, uploadLimit } from '../../reporter/request-body';
+import { decodeFiles, uploadLimit } from '../../reporter/request-body';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
+import { readJson } from '../validate';
 
 /** The organisation slug in a path. */
 export const OrgSlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
@@ -69,7 +70,7 @@ export function publicReportRoutes(app: Hono<AppEnv>): void {
       const stub = c.env.ORGS.getByName(org);
       if (!(await stub.settings())) throw new ApiError('not_found', 'No such organisation.');
       const { intake } = await stub.policies();
-      const body = await readJsonUpTo(c, SubmitReportSchema, uploadLimit(intake, 'base64'));
+      const body = await readJson(c, SubmitReportSchema, uploadLimit(intake, 'base64'));
       const attachments = decodeFiles(body.attachments);
       await enforceLimit(c.env, org, 'report', c.req.header('cf-connecting-ip'));
 
