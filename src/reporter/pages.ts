@@ -194,8 +194,9 @@ fieldset{border:0;padding:0;margin:0}
 .error{color:#b91c1c;font-weight:600;margin:.25rem 0}
 .error-summary{border:4px solid #b91c1c;padding:1rem;margin:1rem 0}
 .error-summary a{color:#b91c1c;font-weight:600}
-.choice{display:flex;gap:.5rem;align-items:flex-start;margin:.375rem 0}
+.choice{display:grid;grid-template-columns:auto 1fr;column-gap:.5rem;align-items:start;margin:.375rem 0}
 .choice label{font-weight:400}
+.choice .hint{grid-column:2;margin:0}
 input[type=text],input[type=date],textarea{width:100%;font:inherit;padding:.5rem;border:2px solid #1b1b1b}
 textarea{min-height:8rem}
 button{font:inherit;font-weight:600;padding:.625rem 1.25rem;border:0;background:#166534;color:#fff;cursor:pointer}
