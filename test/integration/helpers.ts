@@ -70,7 +70,12 @@ export async function createOrg(
   return { slug, users };
 }
 
-/** A request to the Worker; `body` is sent as JSON. */
+/**
+ * A request to the Worker; `body` is sent as JSON. Each call through `exports.default.fetch`
+ * costs more than the last within one test file (workers-sdk issue 15446, the pool's, not
+ * the Worker's: `wrangler dev` stays flat), so request-heavy files call the Hono app
+ * directly (engine-helpers.ts `appApi`) or split.
+ */
 export async function api(
   method: string,
   path: string,
