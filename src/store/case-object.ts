@@ -21,10 +21,8 @@ import type { AuditActor, AuditDraft, AuditRecord, ChainVerification } from '../
 import { appendRecord, verifyChain } from '../audit/chain';
 import type { StaffPrincipal } from '../auth/permissions';
 import { canSeeCase, mayRead } from '../auth/permissions';
-import { hmacSha256Hex, randomToken, timingSafeEqual } from '../auth/tokens';
 import type { Env } from '../env';
 import { configureLogging, logEvent } from '../log';
-import { lockoutPeriod, MAX_LOGIN_FAILURES } from '../mailbox/lockout';
 import type { MailboxView } from '../mailbox/present-mailbox';
 import { presentMailbox } from '../mailbox/present-mailbox';
 import {
@@ -36,6 +34,8 @@ import {
   writeContent,
 } from './case-content';
 import type { AttachmentInfo, CaseContent, ReportContent } from './case-content';
+import { CaseJournal } from './case-journal';
+import { CaseMailbox } from './case-mailbox';
 import { CASE_SCHEMA } from './case-schema';
 import { effectsOf, Outbox } from './outbox';
 
@@ -77,23 +77,6 @@ export interface CaseState {
 
 const NOT_FOUND = { ok: false, code: 'not_found', message: 'No such case.' } as const;
 
-/** Idle timeout of a mailbox session: 30 minutes without a request. */
-export const MAILBOX_SESSION_IDLE_MS = 30 * 60 * 1000;
-/** Absolute lifetime of a mailbox session: 4 hours, whatever the activity. */
-export const MAILBOX_SESSION_LIFETIME_MS = 4 * 60 * 60 * 1000;
-
-/** The stored mailbox credentials of a case (meta key 'mailbox'): digests and lockout state. */
-interface MailboxMeta {
-  tokenDigest: string;
-  codeDigest: string;
-  /** Consecutive failed logins since the last success or lockout. */
-  failures: number;
-  /** Epoch ms until which logins are refused; 0 when not locked. */
-  lockedUntil: number;
-  /** Lockouts so far; each one doubles the next period. */
-  lockouts: number;
-}
-
 /** The answer to a mailbox login; a wrong token and a wrong code both give `invalid`. */
 export type MailboxLoginResult =
   | { ok: true; secret: string; expiresAt: number }
@@ -110,19 +93,12 @@ export type MailboxCommand = Extract<
   { type: 'REPORTER_MESSAGE' | 'CONFIRM_RECORD' | 'REQUEST_CORRECTION' }
 >;
 
-// Compared against on the decoy path so that an unknown token costs the same work.
-const DECOY_DIGEST = '0'.repeat(64);
-
 export class CaseObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly outbox: Outbox;
-  /**
-   * In-memory copies of the envelope, the newest audit record and the armed alarm. This
-   * object is the only writer of its storage, so they stay true; a write invalidates them
-   * and a committed transaction sets them, so a rolled-back one cannot leave them wrong.
-   */
-  private envelopeCache: CaseEnvelope | null | undefined;
-  private lastRecordCache: AuditRecord | null | undefined;
+  private readonly mailbox: CaseMailbox;
+  private readonly journal: CaseJournal;
+  /** The alarm this object last armed; it alone arms it, so the copy stays true. */
   private armedAlarm: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -131,13 +107,15 @@ export class CaseObject extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec(CASE_SCHEMA);
     this.outbox = new Outbox(ctx.storage, env);
+    this.journal = new CaseJournal(this.sql, ctx.storage);
+    this.mailbox = new CaseMailbox(this.sql, ctx.storage, env.SERVER_SECRET);
   }
 
   /** Creates the case: its CREATE record, then ROUTE from the routing decision. */
   async create(
     request: CreateCaseRequest,
   ): Promise<CaseResult<{ states: RegionStates; seq: number }>> {
-    if (this.loadEnvelope()) {
+    if (this.journal.load()) {
       return { ok: false, code: 'already_exists', message: 'This case exists already.' };
     }
 
@@ -169,15 +147,9 @@ export class CaseObject extends DurableObject<Env> {
     const second = appendRecord(first, draftOf(route, routed.before, routed.after));
     const next = envelope(routed.snapshot, second.seq);
 
-    this.ctx.storage.transactionSync(() => {
-      this.saveEnvelope(next);
-      this.insertRecord(first);
-      this.insertRecord(second);
+    this.journal.commit(next, [first, second], () => {
       writeContent(this.sql, { kind: 'report', report: request.report }, first.seq, at);
-      this.sql.exec(
-        "INSERT INTO meta (key, value) VALUES ('mailbox', ?)",
-        JSON.stringify({ ...request.mailbox, failures: 0, lockedUntil: 0, lockouts: 0 }),
-      );
+      this.mailbox.create(request.mailbox);
       this.outbox.enqueue(effectsOf(route, next), at, next.seq);
       this.outbox.enqueue(
         [
@@ -199,7 +171,7 @@ export class CaseObject extends DurableObject<Env> {
   async dispatch(
     request: DispatchRequest,
   ): Promise<CaseResult<{ states: RegionStates; seq: number }>> {
-    const current = this.loadEnvelope();
+    const current = this.journal.load();
     if (!current) return NOT_FOUND;
     if (request.scope && !canSeeCase(current.snapshot.context, request.scope)) return NOT_FOUND;
 
@@ -213,7 +185,7 @@ export class CaseObject extends DurableObject<Env> {
 
   /** The authoritative envelope and states, for access decisions and views. */
   async state(): Promise<CaseResult<CaseState>> {
-    const current = this.loadEnvelope();
+    const current = this.journal.load();
     if (!current) return NOT_FOUND;
 
     return { ok: true, envelope: current, states: current.snapshot.value };
@@ -221,7 +193,7 @@ export class CaseObject extends DurableObject<Env> {
 
   /** The content of the case (report, thread, notes); empty after a purge. */
   async content(): Promise<CaseResult<{ content: CaseContent }>> {
-    if (!this.loadEnvelope()) return NOT_FOUND;
+    if (!this.journal.load()) return NOT_FOUND;
 
     return { ok: true, content: readContent(this.sql) };
   }
@@ -230,13 +202,10 @@ export class CaseObject extends DurableObject<Env> {
   async audit(): Promise<
     CaseResult<{ records: AuditRecord[]; verification: ChainVerification; seq: number }>
   > {
-    const current = this.loadEnvelope();
+    const current = this.journal.load();
     if (!current) return NOT_FOUND;
 
-    const records = this.sql
-      .exec<{ record: string }>('SELECT record FROM audit ORDER BY seq')
-      .toArray()
-      .map((row) => JSON.parse(row.record) as AuditRecord);
+    const records = this.journal.records();
 
     return { ok: true, records, verification: verifyChain(records), seq: current.seq };
   }
@@ -255,67 +224,31 @@ export class CaseObject extends DurableObject<Env> {
     requestId?: string;
   }): Promise<MailboxLoginResult> {
     const now = Date.now();
-    const mailbox = this.loadMailbox();
-    const current = this.loadEnvelope();
-    const live = mailbox !== null && current !== null && current.snapshot.context.purgedAt === null;
-    const stored = live ? mailbox : null;
-    if (stored && stored.lockedUntil > now)
-      return { ok: false, code: 'locked', until: stored.lockedUntil };
+    const current = this.journal.load();
+    const live = current !== null && current.snapshot.context.purgedAt === null;
 
-    const tokenMatches = timingSafeEqual(stored?.tokenDigest ?? DECOY_DIGEST, request.tokenDigest);
-    const codeMatches = timingSafeEqual(stored?.codeDigest ?? DECOY_DIGEST, request.codeDigest);
-    if (!stored) {
-      this.sql.exec(
-        "INSERT INTO meta (key, value) VALUES ('decoy', '0') ON CONFLICT(key) DO UPDATE SET value = value",
-      );
-      return { ok: false, code: 'invalid_credentials' };
-    }
-
-    if (!tokenMatches || !codeMatches) {
-      const failures = stored.failures + 1;
-      if (failures < MAX_LOGIN_FAILURES) {
-        this.saveMailbox({ ...stored, failures });
-        return { ok: false, code: 'invalid_credentials' };
-      }
-      const lockouts = stored.lockouts + 1;
-      const lockedUntil = now + lockoutPeriod(lockouts);
-      this.saveMailbox({ ...stored, failures: 0, lockouts, lockedUntil });
+    const check = this.mailbox.checkLogin(request, live, now);
+    if (check.kind === 'opened')
+      return { ok: true, secret: check.secret, expiresAt: check.expiresAt };
+    if (check.kind === 'locked') return { ok: false, code: 'locked', until: check.until };
+    if (check.kind === 'now_locked') {
+      // Recorded without the guesses: only the time until which the mailbox is locked.
       const system = { id: 'system', role: 'system' as const, units: [] };
       const locked = this.decideAndCommit(
-        { type: 'MAILBOX_LOCKED', until: lockedUntil },
+        { type: 'MAILBOX_LOCKED', until: check.until },
         system,
         request.requestId,
         now,
       );
       if (locked.ok) await this.afterCommit(locked.envelope);
-
-      return { ok: false, code: 'invalid_credentials' };
     }
 
-    const secret = randomToken(32);
-    const expiresAt = now + MAILBOX_SESSION_LIFETIME_MS;
-    this.ctx.storage.transactionSync(() => {
-      this.saveMailbox({ ...stored, failures: 0 });
-      this.sql.exec(
-        'DELETE FROM mailbox_sessions WHERE expires_at <= ? OR last_seen_at < ?',
-        now,
-        now - MAILBOX_SESSION_IDLE_MS,
-      );
-      this.sql.exec(
-        'INSERT INTO mailbox_sessions (token_hash, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?)',
-        this.sessionHash(secret),
-        now,
-        now,
-        expiresAt,
-      );
-    });
-
-    return { ok: true, secret, expiresAt };
+    return { ok: false, code: 'invalid_credentials' };
   }
 
   /** Ends a mailbox session. */
   async mailboxLogout(secret: string): Promise<void> {
-    this.sql.exec('DELETE FROM mailbox_sessions WHERE token_hash = ?', this.sessionHash(secret));
+    this.mailbox.endSession(secret);
   }
 
   /**
@@ -324,8 +257,9 @@ export class CaseObject extends DurableObject<Env> {
    * object on this path.
    */
   async mailboxView(secret: string): Promise<MailboxResult<{ view: MailboxView }>> {
-    const current = this.loadEnvelope();
-    if (!current || !this.touchSession(secret)) return { ok: false, code: 'unauthenticated' };
+    const current = this.journal.load();
+    if (!current || !this.mailbox.touchSession(secret))
+      return { ok: false, code: 'unauthenticated' };
 
     return { ok: true, view: presentMailbox(current, readReporterContent(this.sql)) };
   }
@@ -336,7 +270,7 @@ export class CaseObject extends DurableObject<Env> {
     command: MailboxCommand,
     requestId?: string,
   ): Promise<MailboxResult<{ seq: number }>> {
-    if (!this.loadEnvelope() || !this.touchSession(secret)) {
+    if (!this.journal.load() || !this.mailbox.touchSession(secret)) {
       return { ok: false, code: 'unauthenticated' };
     }
 
@@ -353,7 +287,7 @@ export class CaseObject extends DurableObject<Env> {
     secret: string,
     id: string,
   ): Promise<MailboxResult<{ file: AttachmentInfo }>> {
-    if (!this.loadEnvelope() || !this.touchSession(secret)) {
+    if (!this.journal.load() || !this.mailbox.touchSession(secret)) {
       return { ok: false, code: 'unauthenticated' };
     }
     const file = readAttachment(this.sql, id);
@@ -371,7 +305,7 @@ export class CaseObject extends DurableObject<Env> {
     scope: StaffPrincipal;
     requestId?: string;
   }): Promise<CaseResult<{ file: AttachmentInfo }>> {
-    const current = this.loadEnvelope();
+    const current = this.journal.load();
     if (!current || !canSeeCase(current.snapshot.context, request.scope)) return NOT_FOUND;
     if (!mayRead(request.scope.role, 'content')) return NOT_FOUND;
     const file = readAttachment(this.sql, request.id);
@@ -393,7 +327,7 @@ export class CaseObject extends DurableObject<Env> {
    * something is due, and otherwise arms the alarm anew from stored state.
    */
   async wake(): Promise<{ ok: true; ran: boolean }> {
-    const current = this.loadEnvelope();
+    const current = this.journal.load();
     if (!current) return { ok: true, ran: false };
 
     const due = nextTimer(restore(current.snapshot));
@@ -411,7 +345,7 @@ export class CaseObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     // A delivered alarm is spent: the next afterCommit arms the next one.
     this.armedAlarm = null;
-    const current = this.loadEnvelope();
+    const current = this.journal.load();
     if (!current) return;
 
     const system = { id: 'system', role: 'system' as const, units: [] };
@@ -436,7 +370,7 @@ export class CaseObject extends DurableObject<Env> {
     requestId?: string,
     now = Date.now(),
   ): { ok: true; envelope: CaseEnvelope } | CaseFailure {
-    const current = this.loadEnvelope();
+    const current = this.journal.load();
     if (!current) return NOT_FOUND;
 
     const snapshot = restore(current.snapshot);
@@ -445,18 +379,19 @@ export class CaseObject extends DurableObject<Env> {
     const decision = decide(snapshot, event);
     if (!decision.ok) return decision;
 
-    const record = appendRecord(this.lastRecord(), draftOf(event, decision.before, decision.after));
+    const record = appendRecord(
+      this.journal.lastRecord(),
+      draftOf(event, decision.before, decision.after),
+    );
     const next = envelope(decision.snapshot, record.seq);
-    this.ctx.storage.transactionSync(() => {
-      this.saveEnvelope(next);
-      this.insertRecord(record);
+    this.journal.commit(next, [record], () => {
       const content = contentOf(event);
       if (content) writeContent(this.sql, content, record.seq, at);
       this.outbox.enqueue(effectsOf(event, next), at, next.seq);
       if (event.type === 'PURGE') {
         // Files and the mailbox go with the content: the R2 objects and the directory entry
         // are removed through the outbox, the sessions here and now.
-        const mailbox = this.loadMailbox();
+        const mailbox = this.mailbox.load();
         this.outbox.enqueue(
           [
             { kind: 'purge_attachments' },
@@ -467,11 +402,9 @@ export class CaseObject extends DurableObject<Env> {
           at,
         );
         purgeContent(this.sql);
-        this.sql.exec('DELETE FROM mailbox_sessions');
+        this.mailbox.endAllSessions();
       }
     });
-    this.envelopeCache = next;
-    this.lastRecordCache = record;
     logEvent({ requestId, orgId: next.snapshot.context.orgId, record });
 
     return { ok: true, envelope: next };
@@ -479,7 +412,7 @@ export class CaseObject extends DurableObject<Env> {
 
   /** Delivers the outbox and arms the alarm for the next deadline or retry. */
   private async afterCommit(current: CaseEnvelope): Promise<void> {
-    const retryAt = await this.outbox.deliver(() => this.loadEnvelope());
+    const retryAt = await this.outbox.deliver(() => this.journal.load());
     const times = [nextTimer(restore(current.snapshot)), retryAt].filter(
       (t): t is number => t !== null,
     );
@@ -490,83 +423,6 @@ export class CaseObject extends DurableObject<Env> {
     this.armedAlarm = wanted;
     if (wanted === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(wanted);
-  }
-
-  /** True for a live session; moves its idle deadline. An expired one is deleted. */
-  private touchSession(secret: string): boolean {
-    if (typeof secret !== 'string' || secret.length === 0) return false;
-    const now = Date.now();
-    const hash = this.sessionHash(secret);
-    const session = this.sql
-      .exec<{ last_seen_at: number; expires_at: number }>(
-        'SELECT last_seen_at, expires_at FROM mailbox_sessions WHERE token_hash = ?',
-        hash,
-      )
-      .toArray()[0];
-    if (!session) return false;
-    if (now >= session.expires_at || now - session.last_seen_at > MAILBOX_SESSION_IDLE_MS) {
-      this.sql.exec('DELETE FROM mailbox_sessions WHERE token_hash = ?', hash);
-      return false;
-    }
-    this.sql.exec('UPDATE mailbox_sessions SET last_seen_at = ? WHERE token_hash = ?', now, hash);
-
-    return true;
-  }
-
-  private sessionHash(secret: string): string {
-    return hmacSha256Hex(this.env.SERVER_SECRET, `mailbox-session:${secret}`);
-  }
-
-  private loadMailbox(): MailboxMeta | null {
-    const row = this.sql
-      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'mailbox'")
-      .toArray()[0];
-
-    return row ? (JSON.parse(row.value) as MailboxMeta) : null;
-  }
-
-  private saveMailbox(value: MailboxMeta): void {
-    this.sql.exec("UPDATE meta SET value = ? WHERE key = 'mailbox'", JSON.stringify(value));
-  }
-
-  /** The stored envelope; treat it as immutable (it may be the cached copy). */
-  private loadEnvelope(): CaseEnvelope | null {
-    if (this.envelopeCache !== undefined) return this.envelopeCache;
-    const row = this.sql
-      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'envelope'")
-      .toArray()[0];
-    this.envelopeCache = row ? (JSON.parse(row.value) as CaseEnvelope) : null;
-
-    return this.envelopeCache;
-  }
-
-  private saveEnvelope(value: CaseEnvelope): void {
-    this.envelopeCache = undefined;
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES ('envelope', ?) " +
-        'ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      JSON.stringify(value),
-    );
-  }
-
-  private lastRecord(): AuditRecord | null {
-    if (this.lastRecordCache !== undefined) return this.lastRecordCache;
-    const row = this.sql
-      .exec<{ record: string }>('SELECT record FROM audit ORDER BY seq DESC LIMIT 1')
-      .toArray()[0];
-    this.lastRecordCache = row ? (JSON.parse(row.record) as AuditRecord) : null;
-
-    return this.lastRecordCache;
-  }
-
-  private insertRecord(record: AuditRecord): void {
-    this.lastRecordCache = undefined;
-    this.sql.exec(
-      'INSERT INTO audit (seq, hash, record) VALUES (?, ?, ?)',
-      record.seq,
-      record.hash,
-      JSON.stringify(record),
-    );
   }
 }
 

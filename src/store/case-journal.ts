@@ -1,0 +1,79 @@
+/**
+ * A case's journal: its envelope (meta key 'envelope') and its audit trail (`audit`), read
+ * and committed together. Used only by CaseObject. Synchronous, so a caller can restore,
+ * decide and commit without an await in between (PLATFORM.md, "Input gate").
+ *
+ * It keeps the envelope and the newest record in memory: the case's object is the only
+ * writer of this storage, so the copies stay true. A commit clears them before it writes and
+ * sets them only after its transaction has committed, so a rolled-back transaction cannot
+ * leave them wrong.
+ */
+import type { CaseEnvelope } from '../../machines/engine';
+import type { AuditRecord } from '../audit/chain';
+
+export class CaseJournal {
+  private envelope: CaseEnvelope | null | undefined;
+  private newest: AuditRecord | null | undefined;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly storage: DurableObjectStorage,
+  ) {}
+
+  /** The stored envelope, or null before the case exists. Treat it as immutable. */
+  load(): CaseEnvelope | null {
+    if (this.envelope !== undefined) return this.envelope;
+    const row = this.sql
+      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'envelope'")
+      .toArray()[0];
+    this.envelope = row ? (JSON.parse(row.value) as CaseEnvelope) : null;
+
+    return this.envelope;
+  }
+
+  /** The newest audit record, which the next one chains to. */
+  lastRecord(): AuditRecord | null {
+    if (this.newest !== undefined) return this.newest;
+    const row = this.sql
+      .exec<{ record: string }>('SELECT record FROM audit ORDER BY seq DESC LIMIT 1')
+      .toArray()[0];
+    this.newest = row ? (JSON.parse(row.record) as AuditRecord) : null;
+
+    return this.newest;
+  }
+
+  /** The whole trail, in order. */
+  records(): AuditRecord[] {
+    return this.sql
+      .exec<{ record: string }>('SELECT record FROM audit ORDER BY seq')
+      .toArray()
+      .map((row) => JSON.parse(row.record) as AuditRecord);
+  }
+
+  /**
+   * Commits a new envelope, its audit records and whatever else `alongside` writes (content,
+   * outbox) in one transaction: all of it, or, if anything throws, none of it.
+   */
+  commit(next: CaseEnvelope, records: AuditRecord[], alongside: () => void): void {
+    this.envelope = undefined;
+    this.newest = undefined;
+    this.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO meta (key, value) VALUES ('envelope', ?) " +
+          'ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        JSON.stringify(next),
+      );
+      for (const record of records) {
+        this.sql.exec(
+          'INSERT INTO audit (seq, hash, record) VALUES (?, ?, ?)',
+          record.seq,
+          record.hash,
+          JSON.stringify(record),
+        );
+      }
+      alongside();
+    });
+    this.envelope = next;
+    this.newest = records.at(-1) ?? null;
+  }
+}
