@@ -26,6 +26,28 @@ export interface Env {
   EMAIL_FROM?: string;
 }
 
+/** The key of local development, used only when DEMO_SEED is "true" and no secret is set. */
+export const DEVELOPMENT_SECRET = 'local-development-secret-change-me';
+
+/** Shortest SERVER_SECRET accepted: 32 characters (HMAC keys of at least 128 bits). */
+export const MIN_SERVER_SECRET_LENGTH = 32;
+
+/**
+ * The bindings with SERVER_SECRET settled, and whether the deployment is configured. A
+ * deployment sets the secret with `wrangler secret put SERVER_SECRET`; local development
+ * (DEMO_SEED "true", which `npm start` passes) falls back to a fixed development key so that
+ * a fresh clone runs as it is. Anything else without a secret is not configured, and the
+ * Worker refuses to serve rather than hash credentials under a key everyone knows.
+ */
+export function resolveEnv(env: Env): { env: Env; configured: boolean } {
+  if ((env.SERVER_SECRET ?? '').length >= MIN_SERVER_SECRET_LENGTH)
+    return { env, configured: true };
+  if (env.DEMO_SEED === 'true')
+    return { env: { ...env, SERVER_SECRET: DEVELOPMENT_SECRET }, configured: true };
+
+  return { env, configured: false };
+}
+
 /**
  * A notification queued for delivery through Resend. It names the case by reference and
  * the recipient by user or role, and carries no report content.

@@ -22,6 +22,7 @@ import { appendRecord, verifyChain } from '../audit/chain';
 import type { StaffPrincipal } from '../auth/permissions';
 import { canSeeCase, mayRead } from '../auth/permissions';
 import type { Env } from '../env';
+import { resolveEnv } from '../env';
 import { configureLogging, logEvent } from '../log';
 import type { MailboxView } from '../mailbox/present-mailbox';
 import { presentMailbox } from '../mailbox/present-mailbox';
@@ -101,7 +102,8 @@ export class CaseObject extends DurableObject<Env> {
   /** The alarm this object last armed; it alone arms it, so the copy stays true. */
   private armedAlarm: number | null | undefined;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, bindings: Env) {
+    const env = resolveEnv(bindings).env;
     super(ctx, env);
     configureLogging(env.LOG_LEVEL);
     this.sql = ctx.storage.sql;

@@ -15,6 +15,7 @@
 import { DurableObject } from 'cloudflare:workers';
 
 import type { Env } from '../env';
+import { resolveEnv } from '../env';
 import { configureLogging } from '../log';
 
 /** The directory shard that holds a token digest. */
@@ -33,7 +34,8 @@ export interface MailboxEntry {
 }
 
 export class MailboxDirectory extends DurableObject<Env> {
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, bindings: Env) {
+    const env = resolveEnv(bindings).env;
     super(ctx, env);
     configureLogging(env.LOG_LEVEL);
     ctx.storage.sql.exec(

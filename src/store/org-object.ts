@@ -20,6 +20,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { AuditActor, AuditRecord, ChainVerification } from '../audit/chain';
 import type { StaffRole } from '../auth/permissions';
 import type { Env } from '../env';
+import { resolveEnv } from '../env';
 import { configureLogging } from '../log';
 import type { StaffAccount } from './org/accounts';
 import { listAccounts, toAccount, userById } from './org/accounts';
@@ -59,7 +60,8 @@ export class OrgObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly storage: DurableObjectStorage;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, bindings: Env) {
+    const env = resolveEnv(bindings).env;
     super(ctx, env);
     configureLogging(env.LOG_LEVEL);
     this.storage = ctx.storage;
@@ -184,7 +186,7 @@ export class OrgObject extends DurableObject<Env> {
     userId: string,
     password: string,
   ): Promise<{ ok: true; secret: string; uri: string } | Failure<'invalid_credentials'>> {
-    return startTotp(this.sql, userId, password);
+    return startTotp(this.sql, this.env.SERVER_SECRET, userId, password);
   }
 
   /** Switches the pending second factor on after a first valid code; issues recovery codes. */

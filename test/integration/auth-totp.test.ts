@@ -298,3 +298,140 @@ describe('TOTP enforcement', () => {
     expect(trail.body.verification.valid).toBe(true);
   });
 });
+
+describe('TOTP secrets at rest', () => {
+  async function storedSecrets(slug: string, userId: string) {
+    return runInDurableObject(ORGS.getByName(slug), (_instance, state) => {
+      return state.storage.sql
+        .exec<{ totp_secret: string | null; totp_pending_secret: string | null }>(
+          'SELECT totp_secret, totp_pending_secret FROM users WHERE id = ?',
+          userId,
+        )
+        .toArray()[0]!;
+    });
+  }
+
+  async function setStored(
+    slug: string,
+    userId: string,
+    column: 'totp_secret' | 'totp_pending_secret',
+    value: string,
+  ): Promise<void> {
+    await runInDurableObject(ORGS.getByName(slug), (_instance, state) => {
+      state.storage.sql.exec(`UPDATE users SET ${column} = ? WHERE id = ?`, value, userId);
+    });
+  }
+
+  it('stores the pending and the enabled secret sealed, never as the base32 secret', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, id } = org.users.handler!;
+
+    const started = await api('POST', '/api/me/totp', { token, body: { password: PASSWORD } });
+    const pending = await storedSecrets(org.slug, id);
+    expect(pending.totp_pending_secret).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    expect(pending.totp_pending_secret).not.toContain(started.body.secret);
+
+    await awayFromStepBoundary();
+    const confirmed = await api('POST', '/api/me/totp/confirm', {
+      token,
+      body: { code: await generateTotp(started.body.secret, Date.now()) },
+    });
+    expect(confirmed.status).toBe(200);
+    const enabled = await storedSecrets(org.slug, id);
+    expect(enabled.totp_secret).toBe(pending.totp_pending_secret);
+    expect(enabled.totp_pending_secret).toBeNull();
+  });
+
+  it("refuses a sealed secret copied into another account's row", async () => {
+    const org = await createOrg({
+      staff: [
+        { name: 'victim', role: 'handler' },
+        { name: 'attacker', role: 'handler' },
+      ],
+    });
+    const victim = org.users.victim!;
+    const attacker = org.users.attacker!;
+    const victimSecret = await enrol(victim.token);
+    await enrol(attacker.token);
+    const sealed = (await storedSecrets(org.slug, victim.id)).totp_secret!;
+    await setStored(org.slug, attacker.id, 'totp_secret', sealed);
+    await forgetLastStep(org.slug, attacker.id);
+
+    await awayFromStepBoundary();
+    const copied = await api('POST', '/api/auth/totp', {
+      body: {
+        challenge: await passwordStep(org.slug, attacker.email),
+        code: await generateTotp(victimSecret, Date.now()),
+      },
+    });
+    expect(copied.status).toBe(401);
+    const denials = await ORGS.getByName(org.slug).denials();
+    expect(denials.filter((d) => d.reason === 'totp_unreadable')).toHaveLength(1);
+
+    // The same value in its own row still opens.
+    await forgetLastStep(org.slug, victim.id);
+    const own = await api('POST', '/api/auth/totp', {
+      body: {
+        challenge: await passwordStep(org.slug, victim.email),
+        code: await generateTotp(victimSecret, Date.now()),
+      },
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it('accepts a secret stored in plain text before sealing and seals it on its next use', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, id, email } = org.users.handler!;
+    const secret = await enrol(token);
+    await setStored(org.slug, id, 'totp_secret', secret);
+
+    // A failed code leaves the row as it was.
+    const wrong = await api('POST', '/api/auth/totp', {
+      body: { challenge: await passwordStep(org.slug, email), code: '000000' },
+    });
+    expect(wrong.status).toBe(401);
+    expect((await storedSecrets(org.slug, id)).totp_secret).toBe(secret);
+
+    const legacy = await api('POST', '/api/auth/totp', {
+      body: {
+        challenge: await passwordStep(org.slug, email),
+        code: await generateTotp(secret, Date.now() + STEP_MS),
+      },
+    });
+    expect(legacy.status, JSON.stringify(legacy.body)).toBe(200);
+    const sealed = (await storedSecrets(org.slug, id)).totp_secret!;
+    expect(sealed).toMatch(/^v1\./);
+    expect(sealed).not.toContain(secret);
+
+    // The sealed row still gives the same codes.
+    await forgetLastStep(org.slug, id);
+    await awayFromStepBoundary();
+    const after = await api('POST', '/api/auth/totp', {
+      body: {
+        challenge: await passwordStep(org.slug, email),
+        code: await generateTotp(secret, Date.now()),
+      },
+    });
+    expect(after.status).toBe(200);
+    expect((await storedSecrets(org.slug, id)).totp_secret).toBe(sealed);
+  });
+
+  it('confirms an enrolment whose pending secret was stored in plain text, sealing it', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, id } = org.users.handler!;
+    const started = await api('POST', '/api/me/totp', { token, body: { password: PASSWORD } });
+    const secret = started.body.secret as string;
+    await setStored(org.slug, id, 'totp_pending_secret', secret);
+
+    await awayFromStepBoundary();
+    const confirmed = await api('POST', '/api/me/totp/confirm', {
+      token,
+      body: { code: await generateTotp(secret, Date.now()) },
+    });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const stored = await storedSecrets(org.slug, id);
+    expect(stored.totp_secret).toMatch(/^v1\./);
+    expect(stored.totp_secret).not.toContain(secret);
+    expect(stored.totp_pending_secret).toBeNull();
+  });
+});

@@ -4,12 +4,14 @@
  * password, challenges and, on success, a session. Touches `users`, `login_challenges`,
  * `recovery_codes`, `sessions`, `denials`.
  *
- * The awaits are the password derivation and the TOTP check; every check-and-set that must be
- * atomic (a TOTP step, a recovery code) runs after the last await, with what the await may have
- * let others change read again (PLATFORM.md, "Input gate").
+ * The awaits are the password derivation, the opening of the sealed TOTP secret and the TOTP
+ * check; every check-and-set that must be atomic (a TOTP step, a recovery code) runs after the
+ * last await, with what the awaits may have let others change read again (PLATFORM.md, "Input
+ * gate": Web Crypto is not storage, so its awaits may let other requests in).
  */
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../auth/password';
 import { randomToken } from '../../auth/tokens';
+import type { VerifyTotpResult } from '../../auth/totp';
 import { verifyTotp } from '../../auth/totp';
 import type { StaffUser } from './accounts';
 import { toUser, userByEmail, userById } from './accounts';
@@ -19,6 +21,7 @@ import { clearFailures, countFailure, noteFailedLogin } from './login-throttle';
 import { useRecoveryCode } from './recovery-codes';
 import { openSession } from './sessions';
 import { readSettings } from './settings';
+import { openTotpSecret, sealTotpSecret } from './totp';
 
 /** Time to enter the second factor after the password: 5 minutes. */
 export const CHALLENGE_LIFETIME_MS = 5 * 60 * 1000;
@@ -107,7 +110,8 @@ export async function login(
 /**
  * Completes a login with a TOTP code or a recovery code. A code is accepted once: its time
  * step is compared with the last accepted one and stored in the same synchronous step after
- * the only await, so of any number of concurrent requests with one code exactly one wins.
+ * the last await, so of any number of concurrent requests with one code exactly one wins. A
+ * secret stored before sealing is sealed in that same step when its code is accepted.
  */
 export async function completeTotpLogin(
   sql: SqlStorage,
@@ -115,6 +119,7 @@ export async function completeTotpLogin(
   input: { challenge: string; code: string },
 ): Promise<LoginResult> {
   const now = Date.now();
+  const settings = readSettings(sql);
   const challengeHash = keyedHash(serverSecret, 'challenge', input.challenge);
   const challenge = sql
     .exec<{ user_id: string; expires_at: number; attempts: number }>(
@@ -122,7 +127,7 @@ export async function completeTotpLogin(
       challengeHash,
     )
     .toArray()[0];
-  if (!challenge) return BAD_CODE;
+  if (!settings || !challenge) return BAD_CODE;
   const row = userById(sql, challenge.user_id);
   if (
     challenge.expires_at <= now ||
@@ -142,22 +147,38 @@ export async function completeTotpLogin(
     challengeHash,
   );
 
-  const secret = row.totp_secret;
+  // A TOTP code is checked against the opened secret; anything else is a recovery code.
+  const stored = row.totp_secret;
   const code = input.code.trim();
-  const verdict = /^[0-9\s]{6,8}$/.test(code)
-    ? await verifyTotp({ secret, code, now, lastTimeStep: row.totp_last_step })
+  const opened = /^[0-9\s]{6,8}$/.test(code)
+    ? await openTotpSecret(serverSecret, settings.slug, row.id, stored)
     : null;
+  const verdict: VerifyTotpResult | { ok: false; reason: 'unreadable' } | null =
+    opened === null
+      ? null
+      : opened.ok
+        ? await verifyTotp({ secret: opened.secret, code, now, lastTimeStep: row.totp_last_step })
+        : { ok: false, reason: 'unreadable' };
+  const resealed =
+    opened?.ok && opened.legacy && verdict?.ok
+      ? await sealTotpSecret(serverSecret, settings.slug, row.id, opened.secret)
+      : stored;
 
-  // Synchronous from here to the end: re-read what the await may have let others change.
+  // Synchronous from here to the end: re-read what the awaits may have let others change.
   const fresh = userById(sql, row.id);
-  if (!fresh || fresh.disabled || fresh.totp_secret !== secret) return BAD_CODE;
+  if (!fresh || fresh.disabled || fresh.totp_secret !== stored) return BAD_CODE;
   let accepted = false;
   if (verdict === null) {
     accepted = useRecoveryCode(sql, serverSecret, row.id, code);
   } else if (verdict.ok) {
     const last = fresh.totp_last_step;
     if (last === null || verdict.timeStep > last) {
-      sql.exec('UPDATE users SET totp_last_step = ? WHERE id = ?', verdict.timeStep, row.id);
+      sql.exec(
+        'UPDATE users SET totp_last_step = ?, totp_secret = ? WHERE id = ?',
+        verdict.timeStep,
+        resealed,
+        row.id,
+      );
       accepted = true;
     }
   }

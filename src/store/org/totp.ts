@@ -3,16 +3,74 @@
  * `totp_pending_secret`, `totp_last_step`) and its reset by an admin. Issues and removes
  * recovery codes, ends sessions on a reset, and audits both changes. The sign-in step that
  * checks a code is in login.ts. Touches `users`, `recovery_codes`, `sessions`, `audit`.
+ *
+ * Both secrets are stored sealed (`sealTotpSecret`): AES-256-GCM under a key derived from
+ * SERVER_SECRET, bound to the organisation and the account, so a copy of the database alone
+ * does not give anyone the codes. Rows written before that hold the base32 secret as is; they
+ * are still read, and sealed on their next successful use.
  */
 import type { AuditActor } from '../../audit/chain';
 import { burnPasswordCheck, verifyPassword } from '../../auth/password';
+import { deriveSecretBoxKey, isSealed, openSecret, sealSecret } from '../../auth/secret-box';
 import { createRecoveryCodes, createTotpSecret, totpUri, verifyTotp } from '../../auth/totp';
+import { log } from '../../log';
 import { NO_USER, userById, userStates } from './accounts';
 import type { Failure } from './failure';
 import { appendOrgAudit } from './org-audit';
 import { deleteRecoveryCodes, RECOVERY_CODES, replaceRecoveryCodes } from './recovery-codes';
 import { endSessions } from './sessions';
 import { readSettings } from './settings';
+
+/** HKDF `info` of the key that seals TOTP secrets; a new scheme gets a new version. */
+const TOTP_SECRET_PURPOSE = 'whispr totp secret v1';
+
+/** A base32 secret as `createTotpSecret` wrote it before secrets were sealed (RFC 4648 §6). */
+const LEGACY_SECRET = /^[A-Z2-7]+=*$/;
+
+/** Whose secret a sealed value is, so a value copied to another account's row does not open. */
+function totpSecretAad(orgSlug: string, userId: string): string {
+  return JSON.stringify(['totp', orgSlug, userId]);
+}
+
+/** A TOTP secret sealed for this account, in the form stored in `users` (`v1.<iv>.<ct>`). */
+export async function sealTotpSecret(
+  serverSecret: string,
+  orgSlug: string,
+  userId: string,
+  secret: string,
+): Promise<string> {
+  const key = await deriveSecretBoxKey(serverSecret, TOTP_SECRET_PURPOSE);
+
+  return sealSecret(key, secret, totpSecretAad(orgSlug, userId));
+}
+
+/**
+ * The base32 secret behind a stored `totp_secret` or `totp_pending_secret`. `legacy` marks a
+ * row stored before sealing, for the caller to seal on its next successful use. A value that
+ * does not open (another SERVER_SECRET, a changed byte, another account's row) is logged for
+ * the operator and refused.
+ */
+export async function openTotpSecret(
+  serverSecret: string,
+  orgSlug: string,
+  userId: string,
+  stored: string,
+): Promise<{ ok: true; secret: string; legacy: boolean } | { ok: false }> {
+  if (!isSealed(stored)) {
+    if (LEGACY_SECRET.test(stored)) return { ok: true, secret: stored, legacy: true };
+    log('error', 'totp_secret_unreadable', { userId, reason: 'malformed' });
+    return { ok: false };
+  }
+
+  const key = await deriveSecretBoxKey(serverSecret, TOTP_SECRET_PURPOSE);
+  const opened = await openSecret(key, stored, totpSecretAad(orgSlug, userId));
+  if (!opened.ok) {
+    log('error', 'totp_secret_unreadable', { userId, reason: opened.reason });
+    return { ok: false };
+  }
+
+  return { ok: true, secret: opened.plaintext, legacy: false };
+}
 
 /**
  * Starts (or restarts) enrolment of a second factor: a fresh secret from a CSPRNG, pending
@@ -21,6 +79,7 @@ import { readSettings } from './settings';
  */
 export async function startTotp(
   sql: SqlStorage,
+  serverSecret: string,
   userId: string,
   password: string,
 ): Promise<{ ok: true; secret: string; uri: string } | Failure<'invalid_credentials'>> {
@@ -34,7 +93,8 @@ export async function startTotp(
   }
 
   const secret = createTotpSecret();
-  sql.exec('UPDATE users SET totp_pending_secret = ? WHERE id = ?', secret, userId);
+  const sealed = await sealTotpSecret(serverSecret, settings.slug, userId, secret);
+  sql.exec('UPDATE users SET totp_pending_secret = ? WHERE id = ?', sealed, userId);
 
   return {
     ok: true,
@@ -46,8 +106,9 @@ export async function startTotp(
 /**
  * Switches the pending second factor on after a first valid code, and issues recovery codes
  * (returned once, stored as keyed hashes). Replaces any earlier factor and its codes. The
- * pending secret is read again after the await, so a restarted enrolment is not switched on
- * with a code for the secret it replaced.
+ * pending secret is read again after the awaits, so a restarted enrolment is not switched on
+ * with a code for the secret it replaced (each sealing has a fresh IV, so a restart changes
+ * the stored value even in the same millisecond).
  */
 export async function confirmTotp(
   storage: DurableObjectStorage,
@@ -57,9 +118,10 @@ export async function confirmTotp(
   actor: AuditActor,
 ): Promise<{ ok: true; recoveryCodes: string[] } | Failure<'no_enrolment' | 'invalid_code'>> {
   const sql = storage.sql;
+  const settings = readSettings(sql);
   const row = userById(sql, userId);
   const pending = row?.totp_pending_secret;
-  if (!row || !pending) {
+  if (!settings || !row || !pending) {
     return {
       ok: false,
       code: 'no_enrolment',
@@ -68,8 +130,21 @@ export async function confirmTotp(
   }
 
   const now = Date.now();
-  const verdict = await verifyTotp({ secret: pending, code, now, lastTimeStep: null });
+  const opened = await openTotpSecret(serverSecret, settings.slug, userId, pending);
+  if (!opened.ok) {
+    return {
+      ok: false,
+      code: 'no_enrolment',
+      message: 'This enrolment can no longer be read. Start again with POST /api/me/totp.',
+    };
+  }
+  const verdict = await verifyTotp({ secret: opened.secret, code, now, lastTimeStep: null });
+  const sealed =
+    verdict.ok && opened.legacy
+      ? await sealTotpSecret(serverSecret, settings.slug, userId, opened.secret)
+      : pending;
 
+  // Synchronous from here to the end: re-read what the awaits may have let others change.
   const fresh = userById(sql, userId);
   if (!verdict.ok || fresh?.totp_pending_secret !== pending) {
     return { ok: false, code: 'invalid_code', message: 'The code is wrong. Try the next one.' };
@@ -78,7 +153,7 @@ export async function confirmTotp(
   storage.transactionSync(() => {
     sql.exec(
       'UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ?, updated_at = ? WHERE id = ?',
-      pending,
+      sealed,
       verdict.timeStep,
       now,
       userId,
