@@ -15,12 +15,16 @@ export const TEXT_SNIFF_BYTES = 8 * 1024;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-// WebP's first chunk is one of these three (https://developers.google.com/speed/webp/docs/riff_container).
+// WebP's first chunk is one of these three
+// (https://developers.google.com/speed/webp/docs/riff_container).
 const WEBP_FIRST_CHUNKS = ['VP8 ', 'VP8L', 'VP8X'];
 
 // Tags a browser renders as active content. Refused anywhere in the sample, in any letter case.
-const MARKUP =
-  /<(?:!doctype|\?xml|html|head|body|script|svg|math|iframe|frame|object|embed|style|link|meta|base|form|img|xsl)/i;
+const MARKUP = new RegExp(
+  String.raw`<(?:!doctype|\?xml|html|head|body|script|svg|math|iframe|frame|object|embed|style|` +
+    String.raw`link|meta|base|form|img|xsl)`,
+  'i',
+);
 
 // C0 controls other than tab (09), LF (0A) and CR (0D); DEL; C1 controls (U+0080–U+009F).
 const FORBIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;

@@ -117,7 +117,8 @@ function droppedSegmentName(marker: number, payload: Uint8Array): string | null 
   return null;
 }
 
-// JFIF 1.02: "JFIF\0", version (2), units (1), densities (2 + 2), thumbnail width and height (1 + 1).
+// JFIF 1.02: "JFIF\0", version (2), units (1), densities (2 + 2), thumbnail width and height
+// (1 + 1).
 function isPlainJfif(payload: Uint8Array): boolean {
   const id = [0x4a, 0x46, 0x49, 0x46, 0x00];
 

@@ -64,7 +64,8 @@ export function downloadHeaders(file: { name: string; type: string; size: number
   return {
     'Content-Type': file.type,
     'Content-Length': String(file.size),
-    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'Content-Disposition':
+      `attachment; filename="${ascii}"; ` + `filename*=UTF-8''${encodeURIComponent(file.name)}`,
   };
 }
 
