@@ -104,9 +104,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
     }),
     expect: ({ role }) => (is(role, 'compliance_lead', 'handler') ? 201 : 403),
   },
-  // No file exists on the fixture cases, so every caller gets the same 404: this entry shows
-  // only that no role gets a file it should not; the allow path is the attachments tests'.
-  'GET /api/cases/:id/attachments/:attachmentId': { object: 'case', expect: () => 404 },
+  // Roles that read no content are refused first (403). No file exists on the fixture cases,
+  // so every other caller gets 404; the allow path is access-attachments.test.ts'.
+  'GET /api/cases/:id/attachments/:attachmentId': {
+    object: 'case',
+    expect: ({ role }) => (is(role, 'admin', 'reviewer') ? 403 : 404),
+  },
   'GET /api/users': { expect: ({ role }) => (role === 'admin' ? 200 : 403) },
   'POST /api/users': {
     body: () => ({ email: `m-${crypto.randomUUID()}@matrix.test`, role: 'reviewer' }),

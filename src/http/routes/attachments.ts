@@ -1,6 +1,7 @@
 /**
- * Staff download of a case's files. The case object checks that the caller may see the case
- * and read its content, and appends ACCESS_ATTACHMENT to the audit trail before the bytes
+ * Staff download of a case's files. A role that reads no content (admin, reviewer) is refused
+ * here with 403, as on the other case routes; for the rest the case object checks that the
+ * caller may see the case, and appends ACCESS_ATTACHMENT to the audit trail before the bytes
  * leave; a file of a case the caller may not see answers 404 like one that does not exist.
  * Files are always served as downloads with the type proven from their bytes, never rendered.
  */
@@ -8,8 +9,9 @@ import type { Hono } from 'hono';
 
 import { CASE_ID_PATTERN, caseStub } from '../../cases/case-stub';
 import { ATTACHMENT_ID_PATTERN, attachmentKey } from '../../store/attachment-keys';
-import { notFound } from '../errors';
-import { requireStaff } from '../middleware/staff-auth';
+import { mayRead } from '../../auth/permissions';
+import { ApiError, notFound } from '../errors';
+import { requirePermission, requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { downloadHeaders } from './mailbox';
@@ -23,10 +25,18 @@ export function attachmentRoutes(app: Hono<AppEnv>): void {
       auth: 'staff',
       tag: 'cases',
       summary: 'Download a file of a case (the access is recorded in the audit trail)',
-      responses: { 200: 'The file', 404: 'No such file (or not yours to see)' },
+      responses: {
+        200: 'The file',
+        403: 'Your role reads no case content',
+        404: 'No such file (or not yours to see)',
+      },
     },
     requireStaff(),
+    requirePermission('cases.read'),
     async (c) => {
+      if (!mayRead(c.get('user').role, 'content')) {
+        throw new ApiError('forbidden', 'Your role may not read the content of cases.');
+      }
       const id = c.req.param('id') ?? '';
       const attachmentId = c.req.param('attachmentId') ?? '';
       if (!CASE_ID_PATTERN.test(id) || !ATTACHMENT_ID_PATTERN.test(attachmentId)) {

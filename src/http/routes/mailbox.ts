@@ -157,10 +157,12 @@ export function mailboxRoutes(app: Hono<AppEnv>): void {
       const body = policy
         ? await readJson(c, MessageSchema, uploadLimit(policy, 'base64'))
         : await readJson(c, MessageSchema);
+      // As for reports: a body that is malformed all the way down is refused before it counts.
+      const attachments = decodeFiles(body.attachments);
       await enforceLimit(c.env, session?.org ?? null, 'message', c.req.header('cf-connecting-ip'));
       const result = await sendReporterMessage(c.env, session, {
         body: body.body,
-        attachments: decodeFiles(body.attachments),
+        attachments,
         requestId: c.get('requestId'),
       });
 
