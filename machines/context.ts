@@ -37,14 +37,8 @@ export interface CaseInput {
   retention: RetentionTerms;
 }
 
-export interface CaseContext {
-  caseId: string;
-  orgId: string;
-  caseRef: string;
-  mode: ProductMode;
-  channel: Channel;
-  category: string;
-  receivedAt: number;
+/** The facts a case's transitions decide on: its input, and what its events have recorded. */
+export interface CaseContext extends Omit<CaseInput, 'retention'> {
   acknowledgedAt: number | null;
   feedbackGivenAt: number | null;
   closedAt: number | null;

@@ -9,42 +9,13 @@
 // in the machine's load hits both alike.
 //
 // Usage: node scripts/measure-login-timing.mjs [samples per kind, default 200]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startLocalServer } from './local-server.mjs';
 
 const SAMPLES = Number(process.argv[2] ?? 200);
 /** Wrong passwords per account, below the lockout's 5 free attempts (src/auth/lockout.ts). */
 const PER_ACCOUNT = 4;
 const ORG = 'demo';
 const PASSWORD = 'timing-measurement-passphrase';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(base, child) {
-  for (let i = 0; i < 240; i += 1) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('wrangler dev did not become ready in 120 s');
-}
 
 async function post(base, path, body, token) {
   const res = await fetch(`${base}${path}`, {
@@ -84,39 +55,13 @@ function stats(values) {
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
 
 async function main() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const state = mkdtempSync(join(tmpdir(), 'whispr-timing-'));
-  const child = spawn(
-    'npx',
-    [
-      'wrangler',
-      'dev',
-      '--port',
-      String(port),
-      '--ip',
-      '127.0.0.1',
-      '--persist-to',
-      state,
-      '--var',
-      'DEMO_SEED:true',
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'], detached: true },
-  );
-  const stop = () => {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  };
+  const server = await startLocalServer();
+  const base = server.url;
   process.on('SIGINT', () => {
-    stop();
-    process.exit(130);
+    void server.stop().then(() => process.exit(130));
   });
 
   try {
-    await waitForHealth(base, child);
     const admin = await post(base, '/api/auth/login', {
       org: ORG,
       email: 'admin@demo.test',
@@ -166,8 +111,7 @@ async function main() {
         `p90 ${fmt(w.p90 - u.p90)}  mean ${fmt(w.mean - u.mean)}`,
     );
   } finally {
-    stop();
-    rmSync(state, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
