@@ -23,7 +23,7 @@ import type { StaffPrincipal } from '../auth/permissions';
 import { canSeeCase, mayRead } from '../auth/permissions';
 import type { Env } from '../env';
 import { resolveEnv } from '../env';
-import { configureLogging, logEvent } from '../log';
+import { configureLogging, log, logEvent } from '../log';
 import type { MailboxView } from '../mailbox/present-mailbox';
 import { presentMailbox } from '../mailbox/present-mailbox';
 import {
@@ -164,7 +164,7 @@ export class CaseObject extends DurableObject<Env> {
     logEvent({ requestId: request.requestId, orgId: request.input.orgId, record: first });
     logEvent({ requestId: request.requestId, orgId: request.input.orgId, record: second });
 
-    await this.afterCommit(next);
+    await this.afterCommit();
 
     return { ok: true, states: statesOf(routed.snapshot), seq: second.seq };
   }
@@ -180,7 +180,7 @@ export class CaseObject extends DurableObject<Env> {
     const result = this.decideAndCommit(request.command, request.actor, request.requestId);
     if (!result.ok) return result;
 
-    await this.afterCommit(result.envelope);
+    this.afterCommitInBackground();
 
     return { ok: true, states: result.envelope.snapshot.value, seq: result.envelope.seq };
   }
@@ -242,7 +242,7 @@ export class CaseObject extends DurableObject<Env> {
         request.requestId,
         now,
       );
-      if (locked.ok) await this.afterCommit(locked.envelope);
+      if (locked.ok) this.afterCommitInBackground();
     }
 
     return { ok: false, code: 'invalid_credentials' };
@@ -279,7 +279,7 @@ export class CaseObject extends DurableObject<Env> {
     const reporter = { id: 'reporter', role: 'reporter' as const, units: [] };
     const result = this.decideAndCommit(command, reporter, requestId);
     if (!result.ok) return result;
-    await this.afterCommit(result.envelope);
+    this.afterCommitInBackground();
 
     return { ok: true, seq: result.envelope.seq };
   }
@@ -319,7 +319,7 @@ export class CaseObject extends DurableObject<Env> {
       request.requestId,
     );
     if (!accessed.ok) return NOT_FOUND;
-    await this.afterCommit(accessed.envelope);
+    this.afterCommitInBackground();
 
     return { ok: true, file };
   }
@@ -338,7 +338,7 @@ export class CaseObject extends DurableObject<Env> {
       return { ok: true, ran: true };
     }
     this.armedAlarm = undefined;
-    await this.afterCommit(current);
+    await this.afterCommit();
 
     return { ok: true, ran: false };
   }
@@ -359,7 +359,7 @@ export class CaseObject extends DurableObject<Env> {
       if (purge.ok) latest = purge.envelope;
     }
 
-    await this.afterCommit(latest);
+    await this.afterCommit();
   }
 
   /**
@@ -412,16 +412,38 @@ export class CaseObject extends DurableObject<Env> {
     return { ok: true, envelope: next };
   }
 
-  /** Delivers the outbox and arms the alarm for the next deadline or retry. */
-  private async afterCommit(current: CaseEnvelope): Promise<void> {
+  /**
+   * The same, after the answer has gone: an event is committed once its transaction is, and
+   * its effects (KV mirror, notifications) are the outbox's to deliver, retried by the alarm
+   * if this attempt fails. Awaiting them would add a KV write to every request for nothing a
+   * reader could rely on: KV elsewhere lags by up to a minute anyway.
+   */
+  private afterCommitInBackground(): void {
+    this.ctx.waitUntil(
+      this.afterCommit().catch((error: unknown) =>
+        log('warn', 'after_commit_failed', {
+          error: error instanceof Error ? error.message : 'unknown',
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Delivers the outbox and arms the alarm for the next deadline or retry. The alarm time is
+   * computed from the envelope as it is when the alarm is set, not as it was at the commit
+   * that called this: another commit may have come in during the awaits.
+   */
+  private async afterCommit(): Promise<void> {
     const retryAt = await this.outbox.deliver(() => this.journal.load());
+    if (this.armedAlarm === undefined) this.armedAlarm = await this.ctx.storage.getAlarm();
+    const current = this.journal.load();
+    if (!current) return;
+
     const times = [nextTimer(restore(current.snapshot)), retryAt].filter(
       (t): t is number => t !== null,
     );
     const wanted = times.length === 0 ? null : Math.min(...times);
-    if (this.armedAlarm === undefined) this.armedAlarm = await this.ctx.storage.getAlarm();
     if (wanted === this.armedAlarm) return;
-
     this.armedAlarm = wanted;
     if (wanted === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(wanted);

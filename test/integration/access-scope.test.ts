@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 import type { Env } from '../../src/env';
-import { api, createOrg, sendEvent, submitCase } from './helpers';
+import { api, createOrg, eventually, sendEvent, submitCase } from './helpers';
 
 // `env` from cloudflare:workers is typed without this project's bindings.
 const ORGS = (env as unknown as Env).ORGS;
@@ -20,7 +20,11 @@ describe('case scope', () => {
     expect((await api('GET', `/api/cases/${theirs.id}`, { token: handler!.token })).status).toBe(
       404,
     );
-    const list = await api('GET', '/api/cases?limit=200', { token: handler!.token });
+    // The list reads the KV read model, which the assignment reaches just after its answer.
+    const list = await eventually(
+      () => api('GET', '/api/cases?limit=200', { token: handler!.token }),
+      (res) => res.body.items.length === 1,
+    );
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([mine.id]);
   });
 

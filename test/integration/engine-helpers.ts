@@ -4,7 +4,11 @@
  * pure machine. Reads only; every write in these tests goes through the HTTP API or the DO's
  * own RPC methods and alarm.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  runDurableObjectAlarm,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 
 import type { CaseInput, ProductMode } from '../../machines/context';
@@ -16,6 +20,7 @@ import type { AuditRecord } from '../../src/audit/chain';
 import type { Env } from '../../src/env';
 import { app } from '../../src/http/app';
 import type { CaseSummary } from '../../src/store/kv-layout';
+import { eventually } from './helpers';
 import { caseKey, caseListPrefix } from '../../src/store/kv-layout';
 
 /** The Worker's bindings with their declared types (cloudflare:workers types them loosely). */
@@ -107,6 +112,25 @@ export async function auditOf(org: string, caseId: string) {
 /** The case's summary in the KV read model, or null. */
 export async function kvSummary(org: string, caseId: string): Promise<CaseSummary | null> {
   return bindings.CASES_KV.get<CaseSummary>(caseKey(org, caseId), 'json');
+}
+
+/**
+ * The case's KV summary once it shows the writer's newest seq. The outbox is delivered after
+ * the answer; if it has not arrived within half the time, the alarm (the outbox's retry path)
+ * is run once, as the platform would.
+ */
+export async function settledSummary(
+  org: string,
+  caseId: string,
+  timeoutMs = 4_000,
+): Promise<CaseSummary | null> {
+  const seq = (await auditOf(org, caseId)).seq;
+  const fresh = (s: CaseSummary | null) => s?.seq === seq;
+  const first = await eventually(() => kvSummary(org, caseId), fresh, timeoutMs / 2);
+  if (fresh(first)) return first;
+  await runDurableObjectAlarm(caseObject(org, caseId));
+
+  return eventually(() => kvSummary(org, caseId), fresh, timeoutMs / 2);
 }
 
 /** Every KV key of an organisation's cases with its metadata, in key order (all pages). */

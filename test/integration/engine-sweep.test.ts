@@ -2,7 +2,15 @@ import { createScheduledController, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
 import worker from '../../src/index';
-import { appApi, appEvent, appSubmitCase, bindings, caseObject, kvSummary } from './engine-helpers';
+import {
+  appApi,
+  appEvent,
+  appSubmitCase,
+  bindings,
+  caseObject,
+  kvSummary,
+  settledSummary,
+} from './engine-helpers';
 import { createOrg } from './helpers';
 
 async function runCron(scheduledTime: number): Promise<void> {
@@ -23,7 +31,9 @@ describe('cron sweep', () => {
       until: new Date(until).toISOString(),
       reason: 'test',
     });
-    expect((await kvSummary(org.slug, created.id))?.nextWakeAt).toBe(new Date(until).toISOString());
+    expect((await settledSummary(org.slug, created.id))?.nextWakeAt).toBe(
+      new Date(until).toISOString(),
+    );
     await runInDurableObject(caseObject(org.slug, created.id), (_, state) =>
       state.storage.deleteAlarm(),
     );

@@ -130,3 +130,23 @@ export async function submitCase(
 export function sendEvent(token: string, caseId: string, event: Record<string, unknown>) {
   return api('POST', `/api/cases/${caseId}/events`, { token, body: event });
 }
+
+/**
+ * Reads until `done` holds or `timeoutMs` passes, then returns the last value. Case objects
+ * deliver their outbox (the KV read model among it) after answering, so a list read right
+ * after an event may still show the case as it was; the product accepts that lag by design.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+
+  return value;
+}
