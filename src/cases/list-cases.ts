@@ -22,27 +22,33 @@ export interface CasePage {
   cursor: string | null;
 }
 
+/** KV pages read per request at most; past them the caller continues with the cursor. */
+export const MAX_KV_PAGES = 10;
+
 /**
- * One page of visible cases. KV pages hold at most 1000 keys and may be empty while more
- * remain, so this reads pages until it has `limit` items or the list is complete.
+ * One page of at most `limit` visible cases. KV pages are asked for no more keys than are
+ * still wanted, so the cursor never skips a case; a page can hold invisible cases or be empty
+ * while more remain, so up to MAX_KV_PAGES are read before answering with a shorter page.
  */
 export async function listCases(env: Env, options: ListCasesOptions): Promise<CasePage> {
   const items: CaseSummary[] = [];
   let cursor = options.cursor;
 
-  for (;;) {
+  for (let pages = 0; pages < MAX_KV_PAGES && items.length < options.limit; pages += 1) {
     const page = await env.CASES_KV.list<CaseSummary>({
       prefix: caseListPrefix(options.org),
       cursor,
-      limit: 1000,
+      limit: options.limit - items.length,
     });
     for (const key of page.keys) {
       const summary = key.metadata;
-      if (summary && canSeeCase({ ...summary, mode: options.mode }, options.user))
+      if (summary && canSeeCase({ ...summary, mode: options.mode }, options.user)) {
         items.push(summary);
+      }
     }
     if (page.list_complete) return { items, cursor: null };
     cursor = page.cursor;
-    if (items.length >= options.limit) return { items, cursor };
   }
+
+  return { items, cursor: cursor ?? null };
 }

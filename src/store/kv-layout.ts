@@ -6,7 +6,7 @@
 import type { CaseContext } from '../../machines/context';
 import type { RegionStates } from '../../machines/engine';
 
-/** The key of a case's summary. Byte order of keys is creation order within an org. */
+/** The key of a case's summary. Lists come in key order, which is case-id order (random). */
 export function caseKey(orgId: string, caseId: string): string {
   return `org/${orgId}/case/${caseId}`;
 }
