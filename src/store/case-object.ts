@@ -38,6 +38,7 @@ import type { AttachmentInfo, CaseContent, ReportContent } from './case-content'
 import { CaseJournal } from './case-journal';
 import { CaseMailbox } from './case-mailbox';
 import { CASE_SCHEMA } from './case-schema';
+import type { OutboxRow } from './outbox';
 import { effectsOf, Outbox } from './outbox';
 
 /** What the host supplies to create a case. */
@@ -149,6 +150,7 @@ export class CaseObject extends DurableObject<Env> {
     const second = appendRecord(first, draftOf(route, routed.before, routed.after));
     const next = envelope(routed.snapshot, second.seq);
 
+    let claimed: OutboxRow[] = [];
     this.journal.commit(next, [first, second], () => {
       writeContent(this.sql, { kind: 'report', report: request.report }, first.seq, at);
       this.mailbox.create(request.mailbox);
@@ -160,11 +162,12 @@ export class CaseObject extends DurableObject<Env> {
         ],
         at,
       );
+      claimed = this.outbox.claimDue(at);
     });
     logEvent({ requestId: request.requestId, orgId: request.input.orgId, record: first });
     logEvent({ requestId: request.requestId, orgId: request.input.orgId, record: second });
 
-    await this.afterCommit();
+    await this.afterCommit(claimed);
 
     return { ok: true, states: statesOf(routed.snapshot), seq: second.seq };
   }
@@ -180,7 +183,7 @@ export class CaseObject extends DurableObject<Env> {
     const result = this.decideAndCommit(request.command, request.actor, request.requestId);
     if (!result.ok) return result;
 
-    this.afterCommitInBackground();
+    this.afterCommitInBackground(result.claimed);
 
     return { ok: true, states: result.envelope.snapshot.value, seq: result.envelope.seq };
   }
@@ -242,7 +245,7 @@ export class CaseObject extends DurableObject<Env> {
         request.requestId,
         now,
       );
-      if (locked.ok) this.afterCommitInBackground();
+      if (locked.ok) this.afterCommitInBackground(locked.claimed);
     }
 
     return { ok: false, code: 'invalid_credentials' };
@@ -279,7 +282,7 @@ export class CaseObject extends DurableObject<Env> {
     const reporter = { id: 'reporter', role: 'reporter' as const, units: [] };
     const result = this.decideAndCommit(command, reporter, requestId);
     if (!result.ok) return result;
-    this.afterCommitInBackground();
+    this.afterCommitInBackground(result.claimed);
 
     return { ok: true, seq: result.envelope.seq };
   }
@@ -319,7 +322,7 @@ export class CaseObject extends DurableObject<Env> {
       request.requestId,
     );
     if (!accessed.ok) return NOT_FOUND;
-    this.afterCommitInBackground();
+    this.afterCommitInBackground(accessed.claimed);
 
     return { ok: true, file };
   }
@@ -352,14 +355,16 @@ export class CaseObject extends DurableObject<Env> {
 
     const system = { id: 'system', role: 'system' as const, units: [] };
     let latest = current;
+    let claimed: OutboxRow[] | undefined;
     const tick = this.decideAndCommit({ type: 'TICK' }, system);
-    if (tick.ok) latest = tick.envelope;
+    if (tick.ok) [latest, claimed] = [tick.envelope, tick.claimed];
     if (latest.snapshot.value.retention === 'due') {
       const purge = this.decideAndCommit({ type: 'PURGE' }, system);
-      if (purge.ok) latest = purge.envelope;
+      if (purge.ok) [latest, claimed] = [purge.envelope, [...(claimed ?? []), ...purge.claimed]];
     }
 
-    await this.afterCommit();
+    // Without a commit, the outbox's due retries are claimed and delivered now.
+    await this.afterCommit(claimed);
   }
 
   /**
@@ -371,7 +376,7 @@ export class CaseObject extends DurableObject<Env> {
     actor: CaseEvent['actor'],
     requestId?: string,
     now = Date.now(),
-  ): { ok: true; envelope: CaseEnvelope } | CaseFailure {
+  ): { ok: true; envelope: CaseEnvelope; claimed: OutboxRow[] } | CaseFailure {
     const current = this.journal.load();
     if (!current) return NOT_FOUND;
 
@@ -386,6 +391,7 @@ export class CaseObject extends DurableObject<Env> {
       draftOf(event, decision.before, decision.after),
     );
     const next = envelope(decision.snapshot, record.seq);
+    let claimed: OutboxRow[] = [];
     this.journal.commit(next, [record], () => {
       const content = contentOf(event);
       if (content) writeContent(this.sql, content, record.seq, at);
@@ -406,10 +412,11 @@ export class CaseObject extends DurableObject<Env> {
         purgeContent(this.sql);
         this.mailbox.endAllSessions();
       }
+      claimed = this.outbox.claimDue(at);
     });
     logEvent({ requestId, orgId: next.snapshot.context.orgId, record });
 
-    return { ok: true, envelope: next };
+    return { ok: true, envelope: next, claimed };
   }
 
   /**
@@ -418,9 +425,9 @@ export class CaseObject extends DurableObject<Env> {
    * if this attempt fails. Awaiting them would add a KV write to every request for nothing a
    * reader could rely on: KV elsewhere lags by up to a minute anyway.
    */
-  private afterCommitInBackground(): void {
+  private afterCommitInBackground(claimed: OutboxRow[]): void {
     this.ctx.waitUntil(
-      this.afterCommit().catch((error: unknown) =>
+      this.afterCommit(claimed).catch((error: unknown) =>
         log('warn', 'after_commit_failed', {
           error: error instanceof Error ? error.message : 'unknown',
         }),
@@ -433,8 +440,8 @@ export class CaseObject extends DurableObject<Env> {
    * computed from the envelope as it is when the alarm is set, not as it was at the commit
    * that called this: another commit may have come in during the awaits.
    */
-  private async afterCommit(): Promise<void> {
-    const retryAt = await this.outbox.deliver(() => this.journal.load());
+  private async afterCommit(claimed?: OutboxRow[]): Promise<void> {
+    const retryAt = await this.outbox.deliver(() => this.journal.load(), claimed);
     if (this.armedAlarm === undefined) this.armedAlarm = await this.ctx.storage.getAlarm();
     const current = this.journal.load();
     if (!current) return;

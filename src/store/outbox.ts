@@ -56,7 +56,8 @@ export function effectsOf(event: CaseEvent, next: CaseEnvelope): Effect[] {
   return effects;
 }
 
-type OutboxRow = {
+/** A row of the outbox as delivery reads it. */
+export type OutboxRow = {
   id: number;
   kind: string;
   payload: string;
@@ -69,6 +70,32 @@ export class Outbox {
     private readonly storage: DurableObjectStorage,
     private readonly env: Env,
   ) {}
+
+  /**
+   * Claims every due, unclaimed row for the delivery that follows, and returns them. Called
+   * inside a commit's transaction, the claim costs no storage commit of its own; a delivery
+   * that never happens (the object was evicted) leaves a claim that expires and an alarm
+   * that retries.
+   */
+  claimDue(now: number): OutboxRow[] {
+    const rows = this.storage.sql
+      .exec<OutboxRow>(
+        'SELECT id, kind, payload, seq, attempts FROM outbox ' +
+          'WHERE next_attempt_at <= ? AND claimed_until <= ? ORDER BY id',
+        now,
+        now,
+      )
+      .toArray();
+    for (const row of rows) {
+      this.storage.sql.exec(
+        'UPDATE outbox SET claimed_until = ? WHERE id = ?',
+        now + CLAIM_MS,
+        row.id,
+      );
+    }
+
+    return rows;
+  }
 
   /** Records effects. Call inside the transaction that commits their event. */
   enqueue(effects: Effect[], at: number, seq = 0): void {
@@ -94,32 +121,18 @@ export class Outbox {
   }
 
   /**
-   * Delivers every row that is due and unclaimed. Returns when the next retry is due, or
-   * null when the outbox is empty.
+   * Delivers the rows a commit claimed, or else claims and delivers every row that is due
+   * and unclaimed. Returns when the next retry is due, or null when the outbox is empty.
    */
-  async deliver(load: () => CaseEnvelope | null): Promise<number | null> {
-    const now = Date.now();
-    const rows = this.storage.sql
-      .exec<OutboxRow>(
-        'SELECT id, kind, payload, seq, attempts FROM outbox WHERE next_attempt_at <= ? AND claimed_until <= ? ORDER BY id',
-        now,
-        now,
-      )
-      .toArray();
-    for (const row of rows) {
-      this.storage.sql.exec(
-        'UPDATE outbox SET claimed_until = ? WHERE id = ?',
-        now + CLAIM_MS,
-        row.id,
-      );
-    }
+  async deliver(load: () => CaseEnvelope | null, claimed?: OutboxRow[]): Promise<number | null> {
+    const rows = claimed ?? this.claimDue(Date.now());
 
     for (const row of rows) {
       const current = load();
       if (!current) break;
       try {
         await this.deliverOne(row, current);
-        // A mirror row that a newer commit bumped stays for the next delivery.
+        // A mirror row that a newer commit bumped stays, unclaimed, for the next delivery.
         this.storage.sql.exec(
           "DELETE FROM outbox WHERE id = ? AND (kind != 'mirror' OR seq <= ?)",
           row.id,
