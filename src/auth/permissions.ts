@@ -25,10 +25,14 @@ export type StaffAction =
   | 'users.manage'
   /** Organisation settings (require_totp). */
   | 'settings.manage'
-  /** The organisation's own audit trail (user and settings changes). */
+  /** The organisation's own audit trail (users, settings and policy publications). */
   | 'org_audit.read'
   /** The case machine's definition, for diagrams. */
-  | 'machines.read';
+  | 'machines.read'
+  /** The routing, retention and intake policies in force and their earlier versions. */
+  | 'policies.read'
+  /** Publish a new version of a policy. */
+  | 'policies.manage';
 
 /** The parts of a case a reader may see; every field of a case view belongs to one. */
 export type CasePart = 'states' | 'content' | 'audit';
@@ -59,7 +63,9 @@ const WORK_EVENTS = [
  * content).
  */
 export const PERMISSIONS: Readonly<Record<StaffRole, RolePermissions>> = {
-  // Runs the account: users, settings, billing, domains. No case content, no case list.
+  // Runs the account: users, settings, billing, domains. No case content, no case list. No
+  // policies either: routing rules may name the people who get cases and retention is a
+  // compliance decision, so the account's operator is kept out of both (least privilege).
   admin: {
     actions: ['users.manage', 'settings.manage', 'org_audit.read', 'machines.read'],
     events: [],
@@ -67,7 +73,14 @@ export const PERMISSIONS: Readonly<Record<StaffRole, RolePermissions>> = {
   },
   // Every case of the organisation, policies, holds, assignment, retention.
   compliance_lead: {
-    actions: ['cases.read', 'cases.record_oral', 'org_audit.read', 'machines.read'],
+    actions: [
+      'cases.read',
+      'cases.record_oral',
+      'org_audit.read',
+      'machines.read',
+      'policies.read',
+      'policies.manage',
+    ],
     events: [...WORK_EVENTS, 'ASSIGN', 'PLACE_HOLD', 'RELEASE_HOLD', 'SET_RETENTION', 'EXPORT'],
     reads: ['states', 'content', 'audit'],
   },
@@ -77,9 +90,10 @@ export const PERMISSIONS: Readonly<Record<StaffRole, RolePermissions>> = {
     events: WORK_EVENTS,
     reads: ['states', 'content', 'audit'],
   },
-  // Read-only oversight: states, deadlines, audit trails and diagrams; no report content.
+  // Read-only oversight: states, deadlines, audit trails, diagrams and the policies cases were
+  // decided under; no report content.
   reviewer: {
-    actions: ['cases.read', 'org_audit.read', 'machines.read'],
+    actions: ['cases.read', 'org_audit.read', 'machines.read', 'policies.read'],
     events: [],
     reads: ['states', 'audit'],
   },

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health';
 import { machineRoutes } from './routes/machines';
 import { meRoutes } from './routes/me';
 import { orgRoutes } from './routes/org-audit';
+import { policyRoutes } from './routes/policies';
 import { publicReportRoutes } from './routes/public-reports';
 import { publicIntakeRoutes } from './routes/public-intake';
 import { mailboxRoutes } from './routes/mailbox';
@@ -43,6 +44,7 @@ export function createApp(): Hono<AppEnv> {
   machineRoutes(app);
   userRoutes(app);
   orgRoutes(app);
+  policyRoutes(app);
   openApiRoutes(app);
 
   app.notFound((c) =>

@@ -32,8 +32,8 @@ import type { LoginResult } from './org/login';
 import { completeTotpLogin, login } from './org/login';
 import { readOrgAuditTrail } from './org/org-audit';
 import { changeEmail, changePassword } from './org/own-account';
-import type { OrgPolicies } from './org/policies';
-import { currentPolicies } from './org/policies';
+import type { OrgPolicies, PolicyKind, StoredPolicyVersion } from './org/policies';
+import { currentPolicies, listPolicyVersions, publishPolicy } from './org/policies';
 import type { AuthResult } from './org/sessions';
 import { authenticate, logout } from './org/sessions';
 import type { OrgSettings } from './org/settings';
@@ -49,7 +49,7 @@ export type { Denial, RequestInfo } from './org/denials';
 export { INVITATION_LIFETIME_MS } from './org/invitations';
 export { CHALLENGE_ATTEMPTS, CHALLENGE_LIFETIME_MS } from './org/login';
 export type { LoginResult } from './org/login';
-export type { OrgPolicies } from './org/policies';
+export type { OrgPolicies, PolicyKind, StoredPolicyVersion } from './org/policies';
 export { RECOVERY_CODES } from './org/recovery-codes';
 export { SESSION_IDLE_MS, SESSION_LIFETIME_MS } from './org/sessions';
 export type { AuthResult } from './org/sessions';
@@ -90,6 +90,25 @@ export class OrgObject extends DurableObject<Env> {
   /** The policies in force: the newest stored version of each, else the defaults. */
   async policies(): Promise<OrgPolicies> {
     return currentPolicies(this.sql);
+  }
+
+  /** Every stored version of one kind of policy, newest first. */
+  async policyVersions(kind: PolicyKind): Promise<StoredPolicyVersion[]> {
+    return listPolicyVersions(this.sql, kind);
+  }
+
+  /**
+   * Publishes a new version of one kind of policy (the next version number, whatever the
+   * document says); audited in the same transaction.
+   */
+  async publishPolicy(
+    kind: PolicyKind,
+    document: Record<string, unknown>,
+    actor: AuditActor,
+  ): Promise<
+    { ok: true; version: StoredPolicyVersion } | Failure<'not_found' | 'validation_failed'>
+  > {
+    return publishPolicy(this.storage, kind, document, actor);
   }
 
   /**

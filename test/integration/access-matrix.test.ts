@@ -130,6 +130,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
     body: () => ({ requireTotp: false }),
     expect: ({ role }) => (role === 'admin' ? 200 : 403),
   },
+  // Policies (policies.ts): leads and reviewers read, leads publish. The matrix names the kind
+  // `x`, which does not exist: 404 shows the role got in; publishing is policies-api.test.ts'.
+  'GET /api/policies': {
+    expect: ({ role }) => (is(role, 'compliance_lead', 'reviewer') ? 200 : 403),
+  },
+  'GET /api/policies/:kind/versions': {
+    expect: ({ role }) => (is(role, 'compliance_lead', 'reviewer') ? 404 : 403),
+  },
+  'PUT /api/policies/:kind': {
+    body: () => ({ document: { closedCaseDays: 30, oralRecordDays: 30 } }),
+    expect: ({ role }) => (role === 'compliance_lead' ? 404 : 403),
+  },
 };
 
 const NAME: Record<StaffRole, string> = {
