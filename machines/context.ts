@@ -16,7 +16,10 @@ export type Channel = 'written' | 'oral';
 /** The state of the record of an oral report (Art. 18(2)-(4)): reporter sign-off. */
 export type OralRecordStatus = 'none' | 'unconfirmed' | 'confirmed' | 'correction_requested';
 
-/** The retention rules a case was created under, copied in so a later policy edit cannot reach back. */
+/**
+ * The retention rules a case was created under, copied in so that a later policy edit cannot
+ * reach back.
+ */
 export interface RetentionTerms {
   policyVersion: number;
   closedCaseDays: number;

@@ -13,7 +13,7 @@ export const SlugSchema = z
   .max(64)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lower-case letters, digits and single hyphens.');
 
-/** A policy's version: each saved edit gets the next integer, and a case records the one it used. */
+/** A policy's version: each saved edit gets the next integer; a case records the one it used. */
 export const PolicyVersionSchema = z.number().int().min(1);
 
 /** Reports every value that occurs more than once, so a schema can name the duplicate. */

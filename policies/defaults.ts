@@ -32,7 +32,8 @@ export const DEFAULT_INTAKE_POLICY: IntakePolicy = IntakePolicySchema.parse({
       id: 'health-and-safety',
       label: 'Health and safety',
       description:
-        'Danger to workers or the public, product, food or transport safety (Art. 2(1)(a)(iii), (iv), (vii), (viii)).',
+        'Danger to workers or the public, product, food or transport safety ' +
+        '(Art. 2(1)(a)(iii), (iv), (vii), (viii)).',
     },
     {
       id: 'environment',
@@ -132,7 +133,8 @@ export const DEFAULT_ROUTING_POLICY: RoutingPolicy = RoutingPolicySchema.parse({
 /**
  * Three years after closing, from HinSchG §11(5): documentation is deleted three years after the
  * procedure is completed. Recordings, transcripts and minutes of oral reports are part of that
- * documentation (HinSchG §11(2) to (4), Directive Art. 18(2) to (4)), so they keep the same period.
+ * documentation (HinSchG §11(2) to (4), Directive Art. 18(2) to (4)), so they keep the same
+ * period.
  */
 export const DEFAULT_RETENTION_POLICY: RetentionPolicy = RetentionPolicySchema.parse({
   version: 1,

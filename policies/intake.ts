@@ -193,8 +193,9 @@ function answerProblem(question: IntakeQuestion, answer: string, now: number): s
 /**
  * Validates a reporter's category and answers against the policy: unknown question ids refused,
  * required answers present, choice in options, date 'YYYY-MM-DD' and not in the future relative
- * to `now` (epoch ms), text within maxLength. An absent, null or blank answer counts as none. Returns the
- * clean submission, or every problem found, each with the path of the field it concerns.
+ * to `now` (epoch ms), text within maxLength. An absent, null or blank answer counts as none.
+ * Returns the clean submission, or every problem found, each with the path of the field it
+ * concerns.
  */
 export function validateIntake(
   policy: IntakePolicy,

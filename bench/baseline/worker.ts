@@ -25,7 +25,8 @@ export class EventLog extends DurableObject<BaselineEnv> {
   constructor(ctx: DurableObjectState, env: BaselineEnv) {
     super(ctx, env);
     ctx.storage.sql.exec(
-      'CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)',
+      'CREATE TABLE IF NOT EXISTS events ' +
+        '(seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)',
     );
   }
 

@@ -172,9 +172,10 @@ export interface StaffPrincipal {
 
 /**
  * May this person see that the case exists? Leads and reviewers see every case of their
- * organisation unless excluded from it (recusal, conflict of interest); a handler only the cases in scope (machines/guards.ts
- * `inScope`: assigned in compliance mode, their unit's in team mode, never after a recusal);
- * an admin none. A case outside this answers 404, exactly like one that does not exist.
+ * organisation unless excluded from it (recusal, conflict of interest); a handler only the
+ * cases in scope (machines/guards.ts `inScope`: assigned in compliance mode, their unit's in
+ * team mode, never after a recusal); an admin none. A case outside this answers 404, exactly
+ * like one that does not exist.
  */
 export function canSeeCase(
   context: Pick<CaseContext, 'excluded' | 'assignee' | 'mode' | 'team'>,

@@ -9,13 +9,15 @@
 // prettier-ignore
 const BLOCKS_M: readonly (readonly [number, ...(readonly [number, number])[]])[] = [
   [10, [1, 16]], [16, [1, 28]], [26, [1, 44]], [18, [2, 32]], [24, [2, 43]],
-  [16, [4, 27]], [18, [4, 31]], [22, [2, 38], [2, 39]], [22, [3, 36], [2, 37]], [26, [4, 43], [1, 44]],
+  [16, [4, 27]], [18, [4, 31]], [22, [2, 38], [2, 39]], [22, [3, 36], [2, 37]],
+  [26, [4, 43], [1, 44]],
 ];
 
 /** Row and column centres of the alignment patterns, versions 1..10 (Annex E, Table E.1). */
 // prettier-ignore
 const ALIGNMENT = [
-  [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34], [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50],
+  [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34],
+  [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50],
 ];
 
 /** An encoded symbol: `modules[row][column]` is true for a dark module. */

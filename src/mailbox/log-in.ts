@@ -58,10 +58,11 @@ export async function logInToMailbox(
     };
   }
   if (!result.ok && result.code === 'locked') {
+    const until = new Date(result.until).toISOString();
     throw new ApiError(
       'locked',
-      `Too many wrong attempts. This mailbox is locked until ${new Date(result.until).toISOString()}; try again after that.`,
-      { until: new Date(result.until).toISOString() },
+      `Too many wrong attempts. This mailbox is locked until ${until}; try again after that.`,
+      { until },
     );
   }
 

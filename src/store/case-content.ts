@@ -150,7 +150,8 @@ export function writeContent(sql: SqlStorage, write: ContentWrite, seq: number, 
       return;
     case 'message':
       sql.exec(
-        'INSERT INTO messages (seq, at, author, kind, display_name, body) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO messages (seq, at, author, kind, display_name, body) VALUES (?, ?, ?, ?, ?, ' +
+          '?)',
         seq,
         at,
         write.author,
@@ -188,7 +189,8 @@ function writeAttachments(
 ): void {
   for (const file of files) {
     sql.exec(
-      'INSERT INTO attachments (id, seq, at, message_id, name, type, size, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO attachments (id, seq, at, message_id, name, type, size, removed) VALUES (?, ' +
+        '?, ?, ?, ?, ?, ?, ?)',
       file.id,
       seq,
       at,

@@ -39,10 +39,12 @@ export class MailboxDirectory extends DurableObject<Env> {
     super(ctx, env);
     configureLogging(env.LOG_LEVEL);
     ctx.storage.sql.exec(
-      'CREATE TABLE IF NOT EXISTS mailboxes (token_digest TEXT PRIMARY KEY, org TEXT NOT NULL, case_id TEXT NOT NULL)',
+      'CREATE TABLE IF NOT EXISTS mailboxes (token_digest TEXT PRIMARY KEY, org TEXT NOT NULL, ' +
+        'case_id TEXT NOT NULL)',
     );
     ctx.storage.sql.exec(
-      'CREATE TABLE IF NOT EXISTS windows (bucket TEXT PRIMARY KEY, starts_at INTEGER NOT NULL, count INTEGER NOT NULL)',
+      'CREATE TABLE IF NOT EXISTS windows (bucket TEXT PRIMARY KEY, starts_at INTEGER NOT NULL, ' +
+        'count INTEGER NOT NULL)',
     );
   }
 

@@ -104,8 +104,10 @@ export class Outbox {
         // One pending mirror at most: it writes whatever is newest when it runs, which
         // also keeps the case's key under KV's one write per second.
         this.storage.sql.exec(
-          "INSERT INTO outbox (dedupe_key, kind, payload, seq, next_attempt_at) VALUES ('mirror', 'mirror', '{}', ?, ?) " +
-            'ON CONFLICT(dedupe_key) DO UPDATE SET seq = max(seq, excluded.seq), attempts = 0, next_attempt_at = excluded.next_attempt_at',
+          'INSERT INTO outbox (dedupe_key, kind, payload, seq, next_attempt_at) VALUES ' +
+            "('mirror', 'mirror', '{}', ?, ?) " +
+            'ON CONFLICT(dedupe_key) DO UPDATE SET seq = max(seq, excluded.seq), attempts = 0, ' +
+            'next_attempt_at = excluded.next_attempt_at',
           seq,
           at,
         );
@@ -146,7 +148,8 @@ export class Outbox {
           error: error instanceof Error ? error.message : 'unknown',
         });
         this.storage.sql.exec(
-          'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, claimed_until = 0 WHERE id = ?',
+          'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, claimed_until = 0 ' +
+            'WHERE id = ?',
           Date.now() + retryDelay(row.attempts),
           row.id,
         );

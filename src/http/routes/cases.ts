@@ -86,7 +86,8 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       auth: 'staff',
       tag: 'cases',
       summary:
-        'Read a case: states, deadlines, the events you may send now, and its content if your role reads content',
+        'Read a case: states, deadlines, the events you may send now, and its content if your ' +
+        'role reads content',
       responses: { 200: 'The case', 404: 'No such case (or not yours to see)' },
     },
     requireStaff(),

@@ -57,7 +57,8 @@ export function policyRoutes(app: Hono<AppEnv>): void {
       auth: 'staff',
       tag: 'policies',
       summary:
-        'The routing, retention and intake policies in force, each as { version, document } (the default until a version is published)',
+        'The routing, retention and intake policies in force, each as { version, document } (the ' +
+        'default until a version is published)',
       responses: { 200: 'One entry per kind', 403: 'Only compliance leads and reviewers' },
     },
     requireStaff(),
@@ -108,7 +109,8 @@ export function policyRoutes(app: Hono<AppEnv>): void {
       auth: 'staff',
       tag: 'policies',
       summary:
-        'Publish a new version of one kind of policy (compliance leads). The server sets `version` to the latest + 1; any version in the document is ignored',
+        'Publish a new version of one kind of policy (compliance leads). The server sets ' +
+        '`version` to the latest + 1; any version in the document is ignored',
       body: PublishPolicySchema,
       responses: {
         201: 'The stored version: { kind, version, document, createdAt, createdBy }',

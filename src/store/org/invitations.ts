@@ -57,7 +57,8 @@ export function inviteUser(
   const expiresAt = now + INVITATION_LIFETIME_MS;
   storage.transactionSync(() => {
     sql.exec(
-      'INSERT INTO users (id, email, role, units, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO users (id, email, role, units, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ' +
+        '?)',
       id,
       email,
       input.role,

@@ -72,7 +72,8 @@ type PolicyRow = {
 function latestRow(sql: SqlStorage, kind: PolicyKind): PolicyRow | undefined {
   return sql
     .exec<PolicyRow>(
-      'SELECT kind, version, document, created_at, created_by FROM policies WHERE kind = ? ORDER BY version DESC LIMIT 1',
+      'SELECT kind, version, document, created_at, created_by FROM policies WHERE kind = ? ORDER ' +
+        'BY version DESC LIMIT 1',
       kind,
     )
     .toArray()[0];
@@ -98,7 +99,8 @@ export function currentPolicies(sql: SqlStorage): OrgPolicies {
 export function listPolicyVersions(sql: SqlStorage, kind: PolicyKind): StoredPolicyVersion[] {
   return sql
     .exec<PolicyRow>(
-      'SELECT kind, version, document, created_at, created_by FROM policies WHERE kind = ? ORDER BY version DESC',
+      'SELECT kind, version, document, created_at, created_by FROM policies WHERE kind = ? ORDER ' +
+        'BY version DESC',
       kind,
     )
     .toArray()
@@ -141,7 +143,8 @@ export function publishPolicy(
   const createdAt = Date.now();
   storage.transactionSync(() => {
     sql.exec(
-      'INSERT INTO policies (kind, version, document, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO policies (kind, version, document, created_at, created_by) VALUES (?, ?, ?, ' +
+        '?, ?)',
       kind,
       version,
       JSON.stringify(parsed.data),

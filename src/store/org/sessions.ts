@@ -40,7 +40,8 @@ export function openSession(
   // Ended sessions are kept only while a request with them could still arrive.
   sql.exec('DELETE FROM ended_sessions WHERE ended_at < ?', now - SESSION_LIFETIME_MS);
   sql.exec(
-    'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ' +
+      '?, ?, ?, ?)',
     keyedHash(serverSecret, 'session', token),
     userId,
     now,
@@ -61,7 +62,8 @@ export function endSession(
 ): void {
   sql.exec('DELETE FROM sessions WHERE token_hash = ?', hash);
   sql.exec(
-    'INSERT OR REPLACE INTO ended_sessions (token_hash, user_id, ended_at, reason) VALUES (?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO ended_sessions (token_hash, user_id, ended_at, reason) VALUES (?, ?, ' +
+      '?, ?)',
     hash,
     userId,
     now,

@@ -57,7 +57,8 @@ export function setupOrg(
   const now = Date.now();
   storage.transactionSync(() => {
     sql.exec(
-      'INSERT INTO org (id, slug, name, mode, require_totp, created_at, demo) VALUES (1, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO org (id, slug, name, mode, require_totp, created_at, demo) VALUES (1, ?, ?, ' +
+        '?, ?, ?, ?)',
       settings.slug,
       settings.name,
       settings.mode,

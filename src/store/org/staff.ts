@@ -52,7 +52,8 @@ export async function addUser(
   const id = `u_${randomToken(16)}`;
   const now = Date.now();
   sql.exec(
-    'INSERT OR IGNORE INTO users (id, email, display_name, role, units, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO users (id, email, display_name, role, units, password_hash, ' +
+      'created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     id,
     email,
     user.displayName ?? null,

@@ -152,7 +152,8 @@ export async function confirmTotp(
   const codes = createRecoveryCodes(RECOVERY_CODES);
   storage.transactionSync(() => {
     sql.exec(
-      'UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ?, updated_at = ? WHERE id = ?',
+      'UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ?, ' +
+        'updated_at = ? WHERE id = ?',
       sealed,
       verdict.timeStep,
       now,
@@ -190,7 +191,8 @@ export function resetTotp(
   const now = Date.now();
   storage.transactionSync(() => {
     sql.exec(
-      'UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, updated_at = ? WHERE id = ?',
+      'UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, ' +
+        'updated_at = ? WHERE id = ?',
       now,
       id,
     );
