@@ -3,16 +3,14 @@
  * another organisation addresses an object that holds nothing and answers "not found".
  */
 import type { Env } from '../env';
+import { randomCrockford } from '../reporter/credentials';
 
 /** The id format of a case: `c_` and 20 Crockford base32 characters (100 bits). */
 export const CASE_ID_PATTERN = /^c_[0-9A-HJKMNP-TV-Z]{20}$/;
 
 /** A fresh case id from a CSPRNG. */
 export function newCaseId(): string {
-  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  const bytes = crypto.getRandomValues(new Uint8Array(20));
-
-  return `c_${Array.from(bytes, (b) => alphabet[b % 32]).join('')}`;
+  return `c_${randomCrockford(20)}`;
 }
 
 /** The Durable Object of a case of an organisation. */

@@ -7,11 +7,11 @@
  * organisation is signed with the display name its author chose, or not at all.
  */
 import type { CaseEnvelope } from '../../machines/engine';
+import type { ReporterCaseStatus } from '../reporter/pages';
 import type { CaseContent } from '../store/case-content';
 
-/** Where the case stands, in the five words a reporter is told. */
-export type ReporterStatus =
-  'received' | 'acknowledged' | 'in_progress' | 'feedback_given' | 'closed';
+/** Where the case stands, in the five words a reporter is told (the page's own type). */
+export type ReporterStatus = ReporterCaseStatus;
 
 /** One message of the thread as the reporter sees it. */
 export interface MailboxMessageView {

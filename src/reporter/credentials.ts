@@ -130,8 +130,11 @@ export function digestsEqual(a: string, b: string): boolean {
   return difference === 0;
 }
 
-// 256 is a multiple of 32, so the low five bits of a uniform byte are uniform: no modulo bias.
-function randomCrockford(length: number): string {
+/**
+ * `length` random Crockford characters from a CSPRNG, 5 bits each. 256 is a multiple of 32,
+ * so the low five bits of a uniform byte are uniform: no modulo bias.
+ */
+export function randomCrockford(length: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length));
 
   let out = '';

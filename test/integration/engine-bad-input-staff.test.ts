@@ -19,7 +19,7 @@
  * trail and content, the organisation's rate-limit windows, KV, R2 and the set of case objects.
  * Requests go to the Hono app directly (engine-helpers.ts `appApi`, workers-sdk issue 15446).
  */
-import { listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
+import { listDurableObjectIds } from 'cloudflare:test';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -27,8 +27,8 @@ import { app } from '../../src/http/app';
 import { ROUTES } from '../../src/http/route-table';
 import type { RouteSpec } from '../../src/http/route-table';
 import { appApi, bindings, caseObject, orgKeys } from './engine-helpers';
-import type { TestOrg } from './helpers';
-import { createOrg, PASSWORD } from './helpers';
+import type { Rows, TestOrg } from './helpers';
+import { createOrg, PASSWORD, tablesOf } from './helpers';
 import { b64 } from './reporter-fixtures';
 
 // Importing the app registers every route file in ROUTES.
@@ -304,25 +304,6 @@ function names(issues: Array<{ path: string; message: string }>, mutation: Mutat
 /* ---------------------------------------------------------------------------------------------
  * Fixtures and what a refused request must leave as it was.
  * ------------------------------------------------------------------------------------------- */
-
-type Rows = Array<Record<string, unknown>>;
-
-/** Every row of every table of a Durable Object, by table name. */
-function tablesOf(stub: DurableObjectStub): Promise<Record<string, Rows>> {
-  return runInDurableObject(stub, (_instance, state: DurableObjectState) => {
-    const dump: Record<string, Rows> = {};
-    const tables = state.storage.sql
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
-      .toArray()
-      .map((t) => t.name)
-      .filter((t) => !t.startsWith('_cf') && !t.startsWith('sqlite'));
-    for (const table of tables) {
-      dump[table] = state.storage.sql.exec(`SELECT * FROM "${table}"`).toArray();
-    }
-
-    return dump;
-  });
-}
 
 /**
  * The organisation's object, every table. `sessions.last_seen_at` is left out: the idle clock

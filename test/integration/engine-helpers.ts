@@ -20,7 +20,8 @@ import type { AuditRecord } from '../../src/audit/chain';
 import type { Env } from '../../src/env';
 import { app } from '../../src/http/app';
 import type { CaseSummary } from '../../src/store/kv-layout';
-import { eventually } from './helpers';
+import type { ApiResponse, RequestOptions } from './helpers';
+import { eventually, readResponse, toRequest } from './helpers';
 import { caseKey, caseListPrefix } from '../../src/store/kv-layout';
 
 /** The Worker's bindings with their declared types (cloudflare:workers types them loosely). */
@@ -38,34 +39,13 @@ export const bindings = env as unknown as Env;
 export async function appApi(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-  const body =
-    options.body === undefined ||
-    typeof options.body === 'string' ||
-    options.body instanceof Uint8Array ||
-    options.body instanceof ReadableStream
-      ? (options.body as BodyInit | undefined)
-      : JSON.stringify(options.body);
+  options: RequestOptions = {},
+): Promise<ApiResponse> {
   const ctx = createExecutionContext();
-  const response = await app.fetch(
-    new Request(`http://whispr.test${path}`, { method, headers, body }),
-    bindings,
-    ctx,
-  );
+  const response = await app.fetch(toRequest(method, path, options), bindings, ctx);
   await waitOnExecutionContext(ctx);
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: keep the text
-  }
 
-  return { status: response.status, body: parsed, headers: response.headers };
+  return readResponse(response);
 }
 
 /** Sends a case event as a staff member, through `appApi`. */

@@ -2,6 +2,7 @@
  * Helpers for integration tests in workerd: fresh organisations (storage is shared within a
  * test file), staff sessions, and JSON requests through the Worker's own fetch handler.
  */
+import { runInDurableObject } from 'cloudflare:test';
 import { env as looseEnv, exports as looseExports } from 'cloudflare:workers';
 
 import type { StaffRole } from '../../src/auth/permissions';
@@ -79,23 +80,42 @@ export async function createOrg(
 export async function api(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+  options: RequestOptions = {},
+): Promise<ApiResponse> {
+  return readResponse(await worker.default.fetch(toRequest(method, path, options)));
+}
+
+/** What a test request may carry; an object `body` is sent as JSON. */
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** An answer with its body parsed as JSON where it is JSON. */
+export interface ApiResponse {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+/** The request a test means: bearer token, and a JSON body unless it is text or bytes. */
+export function toRequest(method: string, path: string, options: RequestOptions = {}): Request {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await worker.default.fetch(
-    new Request(`http://whispr.test${path}`, {
-      method,
-      headers,
-      body:
-        options.body === undefined
-          ? undefined
-          : typeof options.body === 'string'
-            ? options.body
-            : JSON.stringify(options.body),
-    }),
-  );
+  const raw =
+    options.body === undefined ||
+    typeof options.body === 'string' ||
+    options.body instanceof Uint8Array ||
+    options.body instanceof ReadableStream;
+  const body = raw ? (options.body as BodyInit | undefined) : JSON.stringify(options.body);
+
+  return new Request(`http://whispr.test${path}`, { method, headers, body });
+}
+
+/** Reads an answer, parsing the body as JSON where it is JSON. */
+export async function readResponse(response: Response): Promise<ApiResponse> {
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -105,6 +125,26 @@ export async function api(
   }
 
   return { status: response.status, body, headers: response.headers };
+}
+
+/** Rows of a table, as `SELECT *` returns them. */
+export type Rows = Array<Record<string, unknown>>;
+
+/** Every row of every table of a Durable Object, by table name (for "nothing was written"). */
+export function tablesOf(stub: DurableObjectStub): Promise<Record<string, Rows>> {
+  return runInDurableObject(stub, (_instance, state: DurableObjectState) => {
+    const dump: Record<string, Rows> = {};
+    const tables = state.storage.sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .toArray()
+      .map((t) => t.name)
+      .filter((name) => !name.startsWith('_cf') && !name.startsWith('sqlite'));
+    for (const table of tables) {
+      dump[table] = state.storage.sql.exec(`SELECT * FROM "${table}"`).toArray();
+    }
+
+    return dump;
+  });
 }
 
 /** Submits a written report and returns the created case's id as the lead sees it. */

@@ -11,35 +11,17 @@
  * and class and compares before with after. A valid submission is the control: the same probes
  * must see each of its writes, or a clean "after" would prove nothing.
  */
-import { listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
+import { listDurableObjectIds } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
 import { appApi } from './engine-helpers';
-import type { TestOrg } from './helpers';
-import { createOrg } from './helpers';
+import type { Rows, TestOrg } from './helpers';
+import { createOrg, tablesOf } from './helpers';
 import { b64, env } from './reporter-fixtures';
 
 const REPORT = { category: 'fraud', description: 'Expense claims are approved by the claimant.' };
 const VALID_FILE = { name: 'evidence.txt', data: b64('The approvals log for March.') };
 const MIB = 1024 * 1024;
-
-type Rows = Record<string, unknown>[];
-
-/** Every row of every table of a Durable Object, by table name. */
-function tablesOf(stub: DurableObjectStub): Promise<Record<string, Rows>> {
-  return runInDurableObject(stub, (_instance, state: DurableObjectState) => {
-    const dump: Record<string, Rows> = {};
-    const tables = state.storage.sql
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
-      .toArray()
-      .map((t) => t.name)
-      .filter((name) => !name.startsWith('_cf') && !name.startsWith('sqlite'));
-    for (const table of tables)
-      dump[table] = state.storage.sql.exec(`SELECT * FROM "${table}"`).toArray();
-
-    return dump;
-  });
-}
 
 async function allR2Keys(): Promise<string[]> {
   const keys: string[] = [];
