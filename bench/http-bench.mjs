@@ -55,7 +55,12 @@ export async function startWrangler({ root, config, persistTo, logFile, vars = [
     cwd: root,
     detached: true,
     stdio: ['ignore', out, out],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    env: {
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      NO_COLOR: '1',
+    },
   });
   closeSync(out);
   let running = true;

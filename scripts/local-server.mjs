@@ -46,7 +46,11 @@ export async function startLocalServer({ vars = [], timeoutMs = 90_000 } = {}) {
       '--show-interactive-dev-session=false',
       ...['DEMO_SEED:true', ...vars].flatMap((v) => ['--var', v]),
     ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } },
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env, CI: '1' },
+    },
   );
   child.stdout.on('data', (d) => (output += String(d)));
   child.stderr.on('data', (d) => (output += String(d)));

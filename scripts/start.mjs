@@ -17,7 +17,10 @@ const args = [
   ...process.argv.slice(2),
 ];
 
-const child = spawn('npx', args, { stdio: 'inherit' });
+// Offline by design: without this, wrangler tries to download a sample `request.cf` object
+// at start and prints a network error when it cannot. Whispr reads nothing from it.
+const env = { CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...process.env };
+const child = spawn('npx', args, { stdio: 'inherit', env });
 child.on('exit', (code) => process.exit(code ?? 0));
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => child.kill(signal));
