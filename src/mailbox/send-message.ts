@@ -19,12 +19,18 @@ export interface SendMessageOptions {
   requestId?: string;
 }
 
+/** The new message as the thread shows it; nothing of the audit trail. */
+export interface SentMessage {
+  id: string;
+  at: string;
+}
+
 /** Adds the message; raises 401, 409 (closed case) or a 4xx for refused files. */
 export async function sendReporterMessage(
   env: Env,
   session: MailboxSession | null,
   options: SendMessageOptions,
-): Promise<{ seq: number }> {
+): Promise<SentMessage> {
   if (!session) throw sessionEnded();
   const stub = caseStub(env, session.org, session.caseId);
   const files = options.attachments ?? [];
@@ -57,6 +63,8 @@ export async function sendReporterMessage(
     await removeAttachments(env, session.org, session.caseId, ids);
     throw mailboxFailure(result);
   }
+  const message = result.receipt.message;
+  if (!message) throw new ApiError('internal', 'The message could not be stored. Try again.');
 
-  return { seq: result.seq };
+  return message;
 }

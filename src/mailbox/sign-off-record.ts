@@ -17,12 +17,17 @@ export type SignOffOptions =
   | { action: 'confirm'; recordedAt?: string; requestId?: string }
   | { action: 'correct'; body: string; recordedAt?: string; requestId?: string };
 
+/** Where the record stands after the reporter's answer; nothing of the audit trail. */
+export interface SignedOff {
+  status: 'confirmed' | 'correction_requested';
+}
+
 /** Confirms or asks for a correction; raises 401, 409 or 404 (no oral record). */
 export async function signOffRecord(
   env: Env,
   session: MailboxSession | null,
   options: SignOffOptions,
-): Promise<{ seq: number }> {
+): Promise<SignedOff> {
   if (!session) throw sessionEnded();
   const stub = caseStub(env, session.org, session.caseId);
   const current = await stub.mailboxView(session.secret);
@@ -45,5 +50,5 @@ export async function signOffRecord(
   const result = await stub.mailboxSend(session.secret, command, options.requestId);
   if (!result.ok) throw mailboxFailure(result);
 
-  return { seq: result.seq };
+  return { status: options.action === 'confirm' ? 'confirmed' : 'correction_requested' };
 }

@@ -12,7 +12,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 
-import type { CaseInput } from '../../machines/context';
+import type { CaseInput, OralRecordStatus } from '../../machines/context';
 import type { CaseEnvelope, RegionStates } from '../../machines/engine';
 import { createCase, decide, envelope, nextTimer, restore, statesOf } from '../../machines/engine';
 import type { CaseCommand, CaseEvent } from '../../machines/events';
@@ -90,6 +90,17 @@ export type MailboxResult<T> =
   ({ ok: true } & T) | { ok: false; code: 'unauthenticated' } | CaseFailure;
 
 /** What the reporter may send from the mailbox. */
+/**
+ * What the reporter is told of an accepted mailbox event. Never the event's `seq`: it counts
+ * every audited event, so its jumps would show the reporter internal activity between theirs.
+ */
+export interface MailboxReceipt {
+  /** The message the event added to the thread (its id and time as the thread shows them). */
+  message: { id: string; at: string } | null;
+  /** Where the oral record stands after the event; 'none' for a written report. */
+  oralRecord: OralRecordStatus;
+}
+
 export type MailboxCommand = Extract<
   CaseCommand,
   { type: 'REPORTER_MESSAGE' | 'CONFIRM_RECORD' | 'REQUEST_CORRECTION' }
@@ -274,7 +285,7 @@ export class CaseObject extends DurableObject<Env> {
     secret: string,
     command: MailboxCommand,
     requestId?: string,
-  ): Promise<MailboxResult<{ seq: number }>> {
+  ): Promise<MailboxResult<{ receipt: MailboxReceipt }>> {
     if (!this.journal.load() || !this.mailbox.touchSession(secret)) {
       return { ok: false, code: 'unauthenticated' };
     }
@@ -283,8 +294,20 @@ export class CaseObject extends DurableObject<Env> {
     const result = this.decideAndCommit(command, reporter, requestId);
     if (!result.ok) return result;
     this.afterCommitInBackground(result.claimed);
+    const message = this.sql
+      .exec<{ id: number; at: number }>(
+        'SELECT id, at FROM messages WHERE seq = ?',
+        result.envelope.seq,
+      )
+      .toArray()[0];
 
-    return { ok: true, seq: result.envelope.seq };
+    return {
+      ok: true,
+      receipt: {
+        message: message ? { id: String(message.id), at: iso(message.at) } : null,
+        oralRecord: result.envelope.snapshot.context.oralRecord,
+      },
+    };
   }
 
   /** A file of this case, for the reporter's own mailbox session. */

@@ -78,6 +78,25 @@ describe('mailbox thread', () => {
     expect(download.headers.get('content-type')).toBe('text/plain');
   });
 
+  it('answers a sent message with its id and time as the thread shows them, and no audit seq', async () => {
+    const org = await createOrg();
+    const created = await submitCase(org);
+    // Internal events between the reporter's messages: a seq would jump over them.
+    await sendEvent(org.users.lead!.token, created.id, { type: 'ADD_NOTE', body: 'internal' });
+    await sendEvent(org.users.lead!.token, created.id, { type: 'ACKNOWLEDGE' });
+    const session = await mailboxLogin(created.mailbox);
+
+    const sent = await api('POST', '/api/mailbox/messages', {
+      token: session,
+      body: { body: 'It was in March.' },
+    });
+    const view = await api('GET', '/api/mailbox', { token: session });
+
+    expect(sent.status).toBe(201);
+    expect(sent.body).toEqual({ id: view.body.messages[0].id, at: view.body.messages[0].at });
+    for (const answer of [sent, view]) expect(keysOf(answer.body)).not.toContain('seq');
+  });
+
   it('refuses a message with a refused file and stores neither', async () => {
     const org = await createOrg();
     const created = await submitCase(org);
@@ -177,13 +196,21 @@ describe('mailbox thread', () => {
           if (s.kind === 'investigate') await send(lead.token, { type: 'START_INVESTIGATION' });
           if (s.kind === 'assign') await send(lead.token, { type: 'ASSIGN', assignee: handler.id });
           if (s.kind === 'close') await send(lead.token, { type: 'CLOSE', outcome: 'referred' });
+          const answers = [await api('GET', '/api/mailbox', { token: session })];
           if (s.kind === 'message') {
-            await api('POST', '/api/mailbox/messages', { token: session, body: { body: 'More' } });
+            answers.push(
+              await api('POST', '/api/mailbox/messages', {
+                token: session,
+                body: { body: 'More' },
+              }),
+            );
           }
 
-          const view = await api('GET', '/api/mailbox', { token: session });
-          const text = JSON.stringify(view.body);
-          for (const marker of markers) expect(text).not.toContain(marker);
+          for (const answer of answers) {
+            const text = JSON.stringify(answer.body);
+            for (const marker of markers) expect(text).not.toContain(marker);
+            expect(keysOf(answer.body)).not.toContain('seq');
+          }
         }
         const page = await mailboxPageHtml(org.slug, created.mailbox);
         expect(page).toContain(created.caseRef);
@@ -193,6 +220,14 @@ describe('mailbox thread', () => {
     );
   });
 });
+
+/** Every property name anywhere in a JSON value. */
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value === null || typeof value !== 'object') return [];
+
+  return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
+}
 
 /** The mailbox page's HTML after logging in through the form, as a browser would. */
 async function mailboxPageHtml(

@@ -110,6 +110,8 @@ describe('oral reports', () => {
 
     expect(before.body.oralRecord).toMatchObject({ status: 'unconfirmed', minutes: ORAL.minutes });
     expect(confirm.status).toBe(200);
+    // The status, and nothing of the audit trail (its seq would count internal events).
+    expect(confirm.body).toEqual({ status: 'confirmed' });
     expect(after.body.oralRecord.status).toBe('confirmed');
     expect(staff.body.oralRecord).toBe('confirmed');
     expect(audit.body.records.at(-1)).toMatchObject({
@@ -144,6 +146,7 @@ describe('oral reports', () => {
     });
 
     expect(correction.status).toBe(200);
+    expect(correction.body).toEqual({ status: 'correction_requested' });
     expect(staff.body.oralRecord).toBe('correction_requested');
     expect(staff.body.content.messages[0]).toMatchObject({
       kind: 'correction_request',

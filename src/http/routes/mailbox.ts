@@ -36,6 +36,11 @@ const MessageSchema = z.strictObject({
   attachments: z.array(UploadSchema).max(20).default([]),
 });
 
+// What a reporter's action answers: never the event's audit `seq`, whose jumps would show
+// the reporter how much happened internally between their messages.
+const SentMessageSchema = z.object({ id: z.string(), at: z.string() });
+const SignedOffSchema = z.object({ status: z.enum(['confirmed', 'correction_requested']) });
+
 const ConfirmSchema = z.strictObject({ recordedAt: z.string().max(40).optional() });
 const CorrectionSchema = z.strictObject({
   body: z.string().trim().min(1, 'say what should be corrected').max(20_000),
@@ -143,7 +148,10 @@ export function mailboxRoutes(app: Hono<AppEnv>): void {
       summary: 'Add a message, with files as base64, to the thread with the organisation',
       body: MessageSchema,
       responses: {
-        201: 'Added',
+        201: {
+          description: 'Added: the message as the thread shows it',
+          schema: SentMessageSchema,
+        },
         401: 'No live mailbox session',
         409: 'The case no longer takes messages',
         413: 'A file, or the whole request, is too large',
@@ -180,7 +188,7 @@ export function mailboxRoutes(app: Hono<AppEnv>): void {
       summary: 'Confirm the record of an oral report (Directive 2019/1937 Art. 18)',
       body: ConfirmSchema,
       responses: {
-        200: 'Confirmed',
+        200: { description: 'Confirmed', schema: SignedOffSchema },
         401: 'No live mailbox session',
         404: 'The case has no oral record',
         409: 'The record is not awaiting confirmation, or changed since `recordedAt`',
@@ -209,7 +217,7 @@ export function mailboxRoutes(app: Hono<AppEnv>): void {
       summary: 'Ask for a correction of the record of an oral report',
       body: CorrectionSchema,
       responses: {
-        200: 'Requested',
+        200: { description: 'Requested', schema: SignedOffSchema },
         401: 'No live mailbox session',
         404: 'The case has no oral record',
         409: 'The record is not awaiting confirmation, or changed since `recordedAt`',
