@@ -49,7 +49,7 @@ export async function logInToMailbox(
 
   if (result.ok && entry) {
     return {
-      sessionToken: formatSessionToken({
+      sessionToken: formatSessionToken(env.SERVER_SECRET, {
         org: entry.org,
         caseId: entry.caseId,
         secret: result.secret,

@@ -1,8 +1,9 @@
 /**
  * Use case: the reporter adds a message (and files) to the thread, through the machine's
- * REPORTER_MESSAGE. Files are checked and cleaned before anything is written, stored in R2
- * before the event is committed (the event records their ids), and removed again if the
- * machine refuses the message.
+ * REPORTER_MESSAGE. The session is one `requireLiveSession` found live before the route read
+ * the upload. Files are checked and cleaned before anything is written, stored in R2 before
+ * the event is committed (the event records their ids), and removed again if the machine
+ * refuses the message or the session ended meanwhile.
  */
 import { caseStub } from '../cases/case-stub';
 import type { Env } from '../env';
@@ -10,8 +11,8 @@ import { ApiError } from '../http/errors';
 import type { UploadedFile } from '../reporter/attachments';
 import { prepareAttachments } from '../reporter/attachments';
 import { removeAttachments, storeAttachments } from '../reporter/attachment-store';
-import { mailboxFailure, sessionEnded } from './failures';
-import type { MailboxSession } from './session-token';
+import { mailboxFailure } from './failures';
+import type { LiveSession } from './live-session';
 
 export interface SendMessageOptions {
   body: string;
@@ -28,15 +29,11 @@ export interface SentMessage {
 /** Adds the message; raises 401, 409 (closed case) or a 4xx for refused files. */
 export async function sendReporterMessage(
   env: Env,
-  session: MailboxSession | null,
+  session: LiveSession,
   options: SendMessageOptions,
 ): Promise<SentMessage> {
-  if (!session) throw sessionEnded();
   const stub = caseStub(env, session.org, session.caseId);
   const files = options.attachments ?? [];
-  // Ask before the files are read: an ended session must not cost an upload.
-  const live = await stub.mailboxView(session.secret);
-  if (!live.ok) throw mailboxFailure(live);
 
   const policies = await env.ORGS.getByName(session.org).policies();
   const prepared = prepareAttachments(policies.intake, files);

@@ -281,6 +281,18 @@ export class CaseObject extends DurableObject<Env> {
   }
 
   /** Sends the reporter's event (a message, a confirmation, a correction request). */
+  /**
+   * Whether a mailbox session is live, keeping it so: asked before a request reads an upload
+   * or counts against the organisation's limit, so that an ended session costs neither.
+   */
+  async mailboxCheck(secret: string): Promise<MailboxResult<object>> {
+    if (!this.journal.load() || !this.mailbox.touchSession(secret)) {
+      return { ok: false, code: 'unauthenticated' };
+    }
+
+    return { ok: true };
+  }
+
   async mailboxSend(
     secret: string,
     command: MailboxCommand,

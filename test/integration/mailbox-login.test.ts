@@ -1,7 +1,10 @@
+import { listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
-import { api, createOrg, submitCase } from './helpers';
-import { editMailboxMeta } from './reporter-fixtures';
+import { LIMITS } from '../../src/reporter/rate-limit';
+import { appApi } from './engine-helpers';
+import { api, createOrg, freshSlug, submitCase, tablesOf } from './helpers';
+import { editMailboxMeta, env, mailboxLogin } from './reporter-fixtures';
 
 /** A credential of the right shape that was never issued. */
 const FORGED_TOKEN = 'MBX-0000-0000-0000-0000-0000';
@@ -140,5 +143,122 @@ describe('mailbox login', () => {
     expect(out.status).toBe(204);
     expect(after.status).toBe(401);
     expect(none.status).toBe(401);
+  });
+
+  it('refuses a session token it did not issue before reading, counting or creating anything', async () => {
+    const org = await createOrg();
+    const created = await submitCase(org);
+    const issued = await mailboxLogin(created.mailbox);
+    const tagless = issued.slice(0, issued.lastIndexOf('.'));
+    const secret = 'A'.repeat(43);
+    const tag = '0'.repeat(32);
+    // Valid shape, wrong tag: the real session, a case that does not exist, and an
+    // organisation that does not exist; each would create an object if it got that far.
+    const forged = [
+      `${tagless}.${tag}`,
+      `mbs.${org.slug}.c_${'0'.repeat(20)}.${secret}.${tag}`,
+      `mbs.${freshSlug('none')}.c_${'1'.repeat(20)}.${secret}.${tag}`,
+    ];
+    const limiter = env.MAILBOXES.getByName(`limit-${org.slug}`);
+    const objects = async () => ({
+      cases: (await listDurableObjectIds(env.CASES)).map(String).sort(),
+      orgs: (await listDurableObjectIds(env.ORGS)).map(String).sort(),
+      mailboxes: (await listDurableObjectIds(env.MAILBOXES)).map(String).sort(),
+      windows: (await tablesOf(limiter)).windows,
+    });
+    const before = await objects();
+
+    for (const token of forged) {
+      let pulled = false;
+      // highWaterMark 0: the stream is pulled only when someone reads the body.
+      const body = new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            pulled = true;
+            controller.enqueue(new TextEncoder().encode(JSON.stringify({ body: 'flood' })));
+            controller.close();
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      const res = await appApi('POST', '/api/mailbox/messages', { token, body });
+
+      expect(res.status).toBe(401);
+      expect(pulled, 'the body was read').toBe(false);
+    }
+    const after = await objects();
+
+    expect(after).toEqual(before);
+    expect((await api('GET', '/api/mailbox', { token: issued })).status).toBe(200);
+  });
+
+  it('refuses a forged session cookie on the page before it reads the form or creates an object', async () => {
+    const org = await createOrg();
+    const created = await submitCase(org);
+    const issued = await mailboxLogin(created.mailbox);
+    const forged = `${issued.slice(0, issued.lastIndexOf('.'))}.${'f'.repeat(32)}`;
+    const cases = async () => (await listDurableObjectIds(env.CASES)).map(String).sort();
+    const before = await cases();
+    let pulled = false;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled = true;
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+
+    const res = await appApi('POST', `/r/${org.slug}/mailbox/messages`, {
+      body,
+      headers: {
+        cookie: `whispr-mailbox=${forged}`,
+        'content-type': 'multipart/form-data; boundary=x',
+      },
+    });
+
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/r/${org.slug}/mailbox`);
+    expect(pulled, 'the form was read').toBe(false);
+    expect(await cases()).toEqual(before);
+  });
+
+  it("does not let an ended session use up the organisation's message limit", async () => {
+    const org = await createOrg();
+    const created = await submitCase(org);
+    const ended = await mailboxLogin(created.mailbox);
+    await api('POST', '/api/mailbox/logout', { token: ended });
+    // One message short of the limit, as stored state rather than hundreds of requests.
+    const limiter = env.MAILBOXES.getByName(`limit-${org.slug}`);
+    await runInDurableObject(limiter, (_instance, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO windows (bucket, starts_at, count) VALUES ('message', ?, ?)",
+        Date.now(),
+        LIMITS.message.org - 1,
+      );
+    });
+
+    const refused: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await api('POST', '/api/mailbox/messages', {
+        token: ended,
+        body: { body: 'flood' },
+      });
+      refused.push(res.status);
+    }
+    const live = await mailboxLogin(created.mailbox);
+    const sent = await api('POST', '/api/mailbox/messages', {
+      token: live,
+      body: { body: 'I am still here.' },
+    });
+    const full = await api('POST', '/api/mailbox/messages', {
+      token: live,
+      body: { body: 'And once more.' },
+    });
+
+    expect(refused).toEqual([401, 401, 401]);
+    expect(sent.status).toBe(201);
+    expect(full.status).toBe(429);
   });
 });

@@ -9,6 +9,7 @@
 import type { Hono } from 'hono';
 
 import { caseStub } from '../../cases/case-stub';
+import { requireLiveSession } from '../../mailbox/live-session';
 import { logInToMailbox } from '../../mailbox/log-in';
 import { openReporterAttachment } from '../../mailbox/open-attachment';
 import type { MailboxView } from '../../mailbox/present-mailbox';
@@ -81,7 +82,7 @@ export function mailboxPageRoutes(app: Hono<AppEnv>): void {
         requestId: c.get('requestId'),
       });
       writeSessionCookie(c, session.sessionToken);
-      const opened = parseSessionToken(session.sessionToken);
+      const opened = parseSessionToken(c.env.SERVER_SECRET, session.sessionToken);
 
       return c.redirect(`/r/${encodeURIComponent(opened?.org ?? org.slug)}/mailbox`, 303);
     } catch (error) {
@@ -107,7 +108,8 @@ export function mailboxPageRoutes(app: Hono<AppEnv>): void {
     '/r/:org/mailbox/messages',
     'Send a message from the mailbox',
     async (c, org) => {
-      const session = requirePageSession(c, org);
+      // An upload may be tens of MiB: only a live session gets it read, or counted.
+      const session = await requireLiveSession(c.env, requirePageSession(c, org));
       const { policy } = await loadIntake(c.env, org.slug);
       const form = await readFormUpTo(c, uploadLimit(policy, 'binary'));
       const body = text(form.get(MAILBOX_FIELDS.body)).trim();
@@ -174,7 +176,7 @@ export function mailboxPageRoutes(app: Hono<AppEnv>): void {
 }
 
 function cookieSession(c: PageContext, org: ReporterOrg): MailboxSession | null {
-  const session = parseSessionToken(readSessionCookie(c));
+  const session = parseSessionToken(c.env.SERVER_SECRET, readSessionCookie(c));
 
   return session && session.org === org.slug ? session : null;
 }

@@ -2,12 +2,14 @@
  * The reporter's mailbox API: log in with the token and the return code, read the case as
  * the reporter may see it, add messages and files, confirm or correct the record of an oral
  * report. A session is a bearer token (`Authorization: Bearer mbs.…`); credentials travel
- * only in request bodies, never in a URL. Every route answers from the case's Durable
+ * only in request bodies, never in a URL. A token this server did not issue is refused before
+ * anything else happens (session-token.ts); every route then answers from the case's Durable
  * Object, which checks the session itself.
  */
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 
+import { requireLiveSession } from '../../mailbox/live-session';
 import { logInToMailbox } from '../../mailbox/log-in';
 import { openReporterAttachment } from '../../mailbox/open-attachment';
 import { readMailbox } from '../../mailbox/read-mailbox';
@@ -47,11 +49,11 @@ const CorrectionSchema = z.strictObject({
   recordedAt: z.string().max(40).optional(),
 });
 
-/** The mailbox session of a bearer token, or null. */
+/** The mailbox session of a bearer token this server issued, or null. */
 export function bearerSession(c: Context<AppEnv>): MailboxSession | null {
   const header = c.req.header('authorization') ?? '';
 
-  return parseSessionToken(/^Bearer (\S+)$/i.exec(header)?.[1]);
+  return parseSessionToken(c.env.SERVER_SECRET, /^Bearer (\S+)$/i.exec(header)?.[1]);
 }
 
 /** The mailbox session of a bearer token, or 401 before any body is read. */
@@ -160,14 +162,13 @@ export function mailboxRoutes(app: Hono<AppEnv>): void {
       },
     },
     async (c) => {
-      const session = bearerSession(c);
-      const policy = session ? (await c.env.ORGS.getByName(session.org).policies()).intake : null;
-      const body = policy
-        ? await readJson(c, MessageSchema, uploadLimit(policy, 'base64'))
-        : await readJson(c, MessageSchema);
+      // An upload may be tens of MiB: only a live session gets it read, or counted.
+      const session = await requireLiveSession(c.env, requireSession(c));
+      const { intake } = await c.env.ORGS.getByName(session.org).policies();
+      const body = await readJson(c, MessageSchema, uploadLimit(intake, 'base64'));
       // As for reports: a body that is malformed all the way down is refused before it counts.
       const attachments = decodeFiles(body.attachments);
-      await enforceLimit(c.env, session?.org ?? null, 'message', c.req.header('cf-connecting-ip'));
+      await enforceLimit(c.env, session.org, 'message', c.req.header('cf-connecting-ip'));
       const result = await sendReporterMessage(c.env, session, {
         body: body.body,
         attachments,
