@@ -159,4 +159,24 @@ describe('reporter pages', () => {
     expect(closed.text).toContain('Open your mailbox');
     expect(closed.text).not.toContain('The supplier is ACME.');
   });
+
+  it('keeps the reporter signed in when a logout form comes without its token', async () => {
+    const org = await createOrg();
+    const created = await api('POST', `/api/public/${org.slug}/reports`, {
+      body: { category: 'fraud', description: FORM.description },
+    });
+    const client = new PageClient();
+    await client.logIn(org.slug, created.body.mailbox);
+    await client.get(`/r/${org.slug}/mailbox`);
+
+    // What another site's form would send: no form token (its cookie is SameSite=Strict).
+    const forged = await client.post(`/r/${org.slug}/mailbox/logout`, { csrf: 'forged' });
+    const still = await client.get(`/r/${org.slug}/mailbox`);
+
+    expect(forged.status).toBe(403);
+    expect(setCookies(forged.headers).join('\n')).not.toMatch(/whispr-mailbox/);
+    expect(still.status).toBe(200);
+    expect(still.text).toContain('Sign out');
+    expect(still.text).not.toContain('Open your mailbox');
+  });
 });

@@ -93,10 +93,16 @@ export function mailboxPageRoutes(app: Hono<AppEnv>): void {
 
   definePage(app, 'post', '/r/:org/mailbox/logout', 'Close the mailbox', async (c, org) => {
     const form = await readFormUpTo(c, SMALL_FORM_BYTES);
-    const session = cookieSession(c, org);
-    if (session && formTokenMatches(c, form.get(MAILBOX_FIELDS.csrf))) {
-      await caseStub(c.env, session.org, session.caseId).mailboxLogout(session.secret);
+    // Without its token the form may be another site's, and an answer clears the cookie
+    // whether or not the request carried it: so no sign-out, not even of the cookie.
+    if (!formTokenMatches(c, form.get(MAILBOX_FIELDS.csrf))) {
+      throw new ApiError(
+        'forbidden',
+        'The form had expired. Open your mailbox and sign out again.',
+      );
     }
+    const session = cookieSession(c, org);
+    if (session) await caseStub(c.env, session.org, session.caseId).mailboxLogout(session.secret);
     clearSessionCookie(c);
 
     return c.redirect(`/r/${encodeURIComponent(org.slug)}/mailbox`, 303);
