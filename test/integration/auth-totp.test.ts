@@ -1,58 +1,22 @@
 import { runInDurableObject } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
-import type { Env } from '../../src/env';
 import { generateTotp } from '../../src/auth/totp';
+import {
+  awayFromStepBoundary,
+  enrol,
+  forgetLastStep,
+  holdDecrypt,
+  ORGS,
+  passwordStep,
+  restoreDecrypt,
+  STEP_MS,
+  storeChallenges,
+  until,
+} from './auth-helpers';
 import { api, createOrg, PASSWORD } from './helpers';
 
-// `env` from cloudflare:workers is typed without this project's bindings.
-const ORGS = (env as unknown as Env).ORGS;
-
-const STEP_MS = 30_000;
-
-/**
- * Waits until the clock is at least 3 s away from a TOTP step boundary, so that a code made
- * for "now ± n steps" here is still n steps away when the server checks it.
- */
-async function awayFromStepBoundary(): Promise<void> {
-  for (;;) {
-    const into = Date.now() % STEP_MS;
-    if (into > 3_000 && into < STEP_MS - 3_000) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-async function enrol(token: string): Promise<string> {
-  const started = await api('POST', '/api/me/totp', { token, body: { password: PASSWORD } });
-  expect(started.status, JSON.stringify(started.body)).toBe(200);
-  const secret = started.body.secret as string;
-  await awayFromStepBoundary();
-  const confirmed = await api('POST', '/api/me/totp/confirm', {
-    token,
-    body: { code: await generateTotp(secret, Date.now()) },
-  });
-  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-
-  return secret;
-}
-
-async function forgetLastStep(slug: string, userId: string): Promise<void> {
-  await runInDurableObject(ORGS.getByName(slug), (_instance, state) => {
-    state.storage.sql.exec('UPDATE users SET totp_last_step = 1 WHERE id = ?', userId);
-  });
-}
-
-async function passwordStep(slug: string, email: string): Promise<string> {
-  const login = await api('POST', '/api/auth/login', {
-    body: { org: slug, email, password: PASSWORD },
-  });
-  expect(login.status).toBe(200);
-  expect(login.body.totpRequired).toBe(true);
-  expect(login.body.token).toBeUndefined();
-
-  return login.body.challenge as string;
-}
+afterEach(restoreDecrypt);
 
 describe('TOTP enrolment', () => {
   it('gives a secret, an otpauth URI and a QR code, and switches on only after a valid code', async () => {
@@ -205,18 +169,29 @@ describe('TOTP login', () => {
 
   it('lets exactly one of 50 concurrent logins with the same valid code through', async () => {
     const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
-    const { token, email } = org.users.handler!;
+    const { token, id } = org.users.handler!;
     const secret = await enrol(token);
-    const challenges: string[] = [];
-    for (let i = 0; i < 50; i += 1) challenges.push(await passwordStep(org.slug, email));
+    // A password step keeps one challenge per account; the replay check must hold on its own
+    // for requests that each carry a live challenge.
+    const challenges = await storeChallenges(org.slug, id, 50);
     const code = await generateTotp(secret, Date.now() + STEP_MS);
 
-    const answers = await Promise.all(
+    // Held at the decryption, every request passes its first checks before any accepts.
+    const held = holdDecrypt();
+    const pending = Promise.all(
       challenges.map((challenge) => api('POST', '/api/auth/totp', { body: { challenge, code } })),
     );
+    await until(() => held.reached() === 50);
+    held.release();
+    const answers = await pending;
 
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 401)).toHaveLength(49);
+    const sessions = await runInDurableObject(ORGS.getByName(org.slug), (_i, state) =>
+      state.storage.sql.exec('SELECT 1 FROM sessions WHERE user_id = ?', id).toArray(),
+    );
+    // The one from createOrg and the one this code opened.
+    expect(sessions).toHaveLength(2);
   });
 
   it('limits failed codes like passwords', async () => {

@@ -1,7 +1,9 @@
 /**
  * Per-account throttling of failed sign-ins (columns `users.failed_logins` and
- * `users.locked_until`) and the record of each failure in `denials`. The delay schedule is
- * pure and lives in src/auth/lockout.ts; this module only stores it.
+ * `users.locked_until`) and the record of each failure in `denials`. A password, a TOTP code
+ * and a recovery code all count on this one counter, so no step gives more guesses than
+ * another. The delay schedule is pure and lives in src/auth/lockout.ts; this module only
+ * stores it.
  *
  * Each function is synchronous, so a caller that runs it after its last await keeps the
  * count-and-lock step inside the input gate (PLATFORM.md, "Input gate").
@@ -12,22 +14,51 @@ import type { UserRow } from './accounts';
 import { insertDenial } from './denials';
 import { readSettings } from './settings';
 
+/** What one `countFailure` changed, so that an attempt that then succeeds can take it back. */
+export interface CountedFailure {
+  userId: string;
+  /** The lock this failure set, or 0 when it set none. */
+  lockedUntil: number;
+  /** The lock before it. */
+  previousLockedUntil: number;
+}
+
 /**
  * Counts one failed attempt and locks the account when the schedule says so. The increment
  * and its read are one statement, so parallel attempts are all counted.
  */
-export function countFailure(sql: SqlStorage, userId: string, now: number): void {
+export function countFailure(sql: SqlStorage, userId: string, now: number): CountedFailure {
   const row = sql
-    .exec<{ failed_logins: number }>(
-      'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins',
+    .exec<{ failed_logins: number; locked_until: number }>(
+      'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? ' +
+        'RETURNING failed_logins, locked_until',
       userId,
     )
     .toArray()[0];
   const until = lockedUntilAfter(row?.failed_logins ?? 0, now);
   if (until > 0) sql.exec('UPDATE users SET locked_until = ? WHERE id = ?', until, userId);
+
+  return { userId, lockedUntil: until, previousLockedUntil: row?.locked_until ?? 0 };
 }
 
-/** Resets the counter and the lock after a successful sign-in step. */
+/**
+ * Takes back an attempt counted in advance that turned out right, but opened no session (a
+ * correct password before a second factor): the counter goes on from where it was, so the
+ * password cannot be used to wipe out failed codes. A lock is lifted only if it is still the
+ * one this attempt set; a parallel failure's lock stays.
+ */
+export function forgiveFailure(sql: SqlStorage, counted: CountedFailure): void {
+  sql.exec(
+    'UPDATE users SET failed_logins = MAX(failed_logins - 1, 0), locked_until = CASE ' +
+      'WHEN ? > 0 AND locked_until = ? THEN ? ELSE locked_until END WHERE id = ?',
+    counted.lockedUntil,
+    counted.lockedUntil,
+    counted.previousLockedUntil,
+    counted.userId,
+  );
+}
+
+/** Resets the counter and the lock: a session was opened. */
 export function clearFailures(sql: SqlStorage, userId: string): void {
   sql.exec('UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?', userId);
 }

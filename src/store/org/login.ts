@@ -1,8 +1,12 @@
 /**
  * Staff sign-in: the password step and, for an account with a second factor, the TOTP or
- * recovery-code step (table `login_challenges`). Writes the lockout counters, a rehashed
- * password, challenges and, on success, a session. Touches `users`, `login_challenges`,
- * `recovery_codes`, `sessions`, `denials`.
+ * recovery-code step (challenges in login-challenges.ts). Writes the lockout counters, a
+ * rehashed password, challenges and, on success, a session. Touches `users`,
+ * `login_challenges`, `recovery_codes`, `sessions`, `denials`.
+ *
+ * Both steps count on one failure counter (login-throttle.ts), cleared only when a session
+ * opens: a correct password before a second factor leaves it as it was, so knowing the
+ * password does not buy a fresh set of code guesses after each lock.
  *
  * The awaits are the password derivation, the opening of the sealed TOTP secret and the TOTP
  * check; every check-and-set that must be atomic (a TOTP step, a recovery code) runs after the
@@ -10,23 +14,26 @@
  * gate": Web Crypto is not storage, so its awaits may let other requests in).
  */
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../auth/password';
-import { randomToken } from '../../auth/tokens';
 import type { VerifyTotpResult } from '../../auth/totp';
 import { verifyTotp } from '../../auth/totp';
 import type { StaffUser } from './accounts';
 import { toUser, userByEmail, userById } from './accounts';
 import type { Failure } from './failure';
-import { keyedHash } from './keyed-hash';
-import { clearFailures, countFailure, noteFailedLogin } from './login-throttle';
+import {
+  CHALLENGE_ATTEMPTS,
+  challengeHash,
+  deleteChallenge,
+  findChallenge,
+  issueChallenge,
+  spendChallengeAttempt,
+} from './login-challenges';
+import { clearFailures, countFailure, forgiveFailure, noteFailedLogin } from './login-throttle';
 import { useRecoveryCode } from './recovery-codes';
 import { openSession } from './sessions';
 import { readSettings } from './settings';
 import { openTotpSecret, sealTotpSecret } from './totp';
 
-/** Time to enter the second factor after the password: 5 minutes. */
-export const CHALLENGE_LIFETIME_MS = 5 * 60 * 1000;
-/** Codes one login challenge accepts before it must start over with the password. */
-export const CHALLENGE_ATTEMPTS = 5;
+export { CHALLENGE_ATTEMPTS, CHALLENGE_LIFETIME_MS } from './login-challenges';
 
 /** A session, a challenge for the second factor, or one answer for every failure. */
 export type LoginResult =
@@ -53,7 +60,8 @@ const BAD_CODE = {
  * Checks a password. Every path runs exactly one PBKDF2 derivation (an unknown email, a
  * locked or invited account verify against a dummy hash), so the answer and its time do not
  * tell which accounts exist. The attempt is counted before the derivation, so parallel
- * guesses are all counted. With a second factor, the answer is a challenge, not a session.
+ * guesses are all counted. With a second factor, the answer is a challenge, not a session,
+ * and the attempt is taken back rather than the counter cleared.
  */
 export async function login(
   sql: SqlStorage,
@@ -69,7 +77,7 @@ export async function login(
     return INVALID;
   }
 
-  countFailure(sql, row.id, now);
+  const counted = countFailure(sql, row.id, now);
   const check = await verifyPassword(input.password, row.password_hash);
   if (!check.ok || row.disabled) {
     noteFailedLogin(sql, row, check.ok ? 'disabled' : 'wrong_password');
@@ -80,17 +88,11 @@ export async function login(
     sql.exec('UPDATE users SET password_hash = ? WHERE id = ?', upgraded, row.id);
   }
 
-  clearFailures(sql, row.id);
   const current = userById(sql, row.id);
   if (!current || current.disabled) return INVALID;
   if (current.totp_secret) {
-    const challenge = `${settings.slug}.${randomToken(32)}`;
-    sql.exec(
-      'INSERT INTO login_challenges (challenge_hash, user_id, expires_at) VALUES (?, ?, ?)',
-      keyedHash(serverSecret, 'challenge', challenge),
-      row.id,
-      now + CHALLENGE_LIFETIME_MS,
-    );
+    forgiveFailure(sql, counted);
+    const challenge = issueChallenge(sql, serverSecret, settings.slug, row.id, now);
 
     return {
       ok: false,
@@ -99,6 +101,8 @@ export async function login(
       message: 'Enter the code from your authenticator app.',
     };
   }
+
+  clearFailures(sql, row.id);
 
   return {
     ok: true,
@@ -120,32 +124,24 @@ export async function completeTotpLogin(
 ): Promise<LoginResult> {
   const now = Date.now();
   const settings = readSettings(sql);
-  const challengeHash = keyedHash(serverSecret, 'challenge', input.challenge);
-  const challenge = sql
-    .exec<{ user_id: string; expires_at: number; attempts: number }>(
-      'SELECT user_id, expires_at, attempts FROM login_challenges WHERE challenge_hash = ?',
-      challengeHash,
-    )
-    .toArray()[0];
+  const hash = challengeHash(serverSecret, input.challenge);
+  const challenge = findChallenge(sql, hash);
   if (!settings || !challenge) return BAD_CODE;
-  const row = userById(sql, challenge.user_id);
+  const row = userById(sql, challenge.userId);
   if (
-    challenge.expires_at <= now ||
+    challenge.expiresAt <= now ||
     challenge.attempts >= CHALLENGE_ATTEMPTS ||
     !row?.totp_secret ||
     row.disabled
   ) {
-    sql.exec('DELETE FROM login_challenges WHERE challenge_hash = ?', challengeHash);
+    deleteChallenge(sql, hash);
     return BAD_CODE;
   }
   if (row.locked_until > now) {
     noteFailedLogin(sql, row, 'locked');
     return BAD_CODE;
   }
-  sql.exec(
-    'UPDATE login_challenges SET attempts = attempts + 1 WHERE challenge_hash = ?',
-    challengeHash,
-  );
+  spendChallengeAttempt(sql, hash);
 
   // A TOTP code is checked against the opened secret; anything else is a recovery code.
   const stored = row.totp_secret;
@@ -164,9 +160,17 @@ export async function completeTotpLogin(
       ? await sealTotpSecret(serverSecret, settings.slug, row.id, opened.secret)
       : stored;
 
-  // Synchronous from here to the end: re-read what the awaits may have let others change.
+  // Synchronous from here to the end: re-read what the awaits may have let others change (the
+  // account, its lock from failures in parallel, the challenge ended with the sessions).
+  const at = Date.now();
   const fresh = userById(sql, row.id);
-  if (!fresh || fresh.disabled || fresh.totp_secret !== stored) return BAD_CODE;
+  if (!fresh || fresh.disabled || fresh.totp_secret !== stored || !findChallenge(sql, hash)) {
+    return BAD_CODE;
+  }
+  if (fresh.locked_until > at) {
+    noteFailedLogin(sql, fresh, 'locked');
+    return BAD_CODE;
+  }
   let accepted = false;
   if (verdict === null) {
     accepted = useRecoveryCode(sql, serverSecret, row.id, code);
@@ -183,14 +187,14 @@ export async function completeTotpLogin(
     }
   }
   if (!accepted) {
-    countFailure(sql, row.id, now);
+    countFailure(sql, row.id, at);
     const why = verdict === null ? 'recovery_code' : verdict.ok ? 'replayed' : verdict.reason;
     noteFailedLogin(sql, row, `totp_${why}`);
     return BAD_CODE;
   }
 
   clearFailures(sql, row.id);
-  sql.exec('DELETE FROM login_challenges WHERE challenge_hash = ?', challengeHash);
+  deleteChallenge(sql, hash);
 
-  return { ok: true, token: openSession(sql, serverSecret, row.id, now), user: toUser(sql, fresh) };
+  return { ok: true, token: openSession(sql, serverSecret, row.id, at), user: toUser(sql, fresh) };
 }

@@ -2,7 +2,8 @@
  * Staff sessions (tables `sessions` and `ended_sessions`): opening one after a sign-in,
  * answering who holds a token on every staff request, and ending sessions (logout, expiry,
  * a disabled account, a changed role, password or second factor). Tokens are stored only as
- * keyed hashes. Touches `sessions`, `ended_sessions`; reads `users`; writes `denials`.
+ * keyed hashes. Touches `sessions`, `ended_sessions`, `login_challenges` (an account's open
+ * challenge goes with its sessions); reads `users`; writes `denials`.
  *
  * Every function is synchronous: `authenticate` checks and refreshes a session without an
  * await, so no other request can end the session between the check and the refresh.
@@ -15,6 +16,7 @@ import { toUser, userById } from './accounts';
 import type { RequestInfo } from './denials';
 import { denyUser } from './denials';
 import { keyedHash } from './keyed-hash';
+import { deleteChallengesOf } from './login-challenges';
 import { readSettings } from './settings';
 
 /** Idle timeout of a staff session: 30 minutes without a request. */
@@ -71,8 +73,13 @@ export function endSession(
   );
 }
 
-/** Ends every session of an account. */
+/**
+ * Ends every session of an account, and its open login challenge: whatever ended the sessions
+ * (a new password, a disabling, a new role, a reset second factor) must not let a sign-in begun
+ * before it finish after it.
+ */
 export function endSessions(sql: SqlStorage, userId: string, reason: string, now: number): void {
+  deleteChallengesOf(sql, userId);
   const hashes = sql
     .exec<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = ?', userId)
     .toArray();
