@@ -41,6 +41,11 @@ export interface SubmitReportOptions {
   oral?: { medium: OralMedium; heardOn: string };
   /** Files sent with a written report, unchecked. */
   attachments?: UploadedFile[];
+  /**
+   * Asked once the report has passed every check and before anything is stored, so that a
+   * refused report counts against no limit; what it raises (429) stores nothing either.
+   */
+  admit?: () => Promise<void>;
   requestId?: string;
 }
 
@@ -87,6 +92,7 @@ export async function submitReport(
   if (!prepared.ok) {
     throw new ApiError(prepared.code, prepared.message, { issues: prepared.issues });
   }
+  await options.admit?.();
 
   const routing = routeCase(policies.routing, {
     category: intake.value.category,

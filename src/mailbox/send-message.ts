@@ -17,6 +17,11 @@ import type { LiveSession } from './live-session';
 export interface SendMessageOptions {
   body: string;
   attachments?: UploadedFile[];
+  /**
+   * Asked once the files have passed their checks and before anything is stored, so that a
+   * refused message counts against no limit; what it raises (429) stores nothing either.
+   */
+  admit?: () => Promise<void>;
   requestId?: string;
 }
 
@@ -39,6 +44,7 @@ export async function sendReporterMessage(
   const prepared = prepareAttachments(policies.intake, files);
   if (!prepared.ok)
     throw new ApiError(prepared.code, prepared.message, { issues: prepared.issues });
+  await options.admit?.();
 
   const refs = await storeAttachments(env, session.org, session.caseId, prepared.files);
   const ids = refs.map((r) => r.id);

@@ -31,9 +31,11 @@ const clients = new Map<string, { startsAt: number; count: number }>();
 /**
  * Raises 429 when the organisation or this client has sent too many requests of this kind.
  * `clientAddress` is Cloudflare's CF-Connecting-IP; it is absent locally, and then only the
- * organisation's limit applies. `org` is null where the organisation is not yet known (a
- * mailbox login: the token finds it), and then only the client's limit applies; the
- * per-token lockout guards each mailbox.
+ * organisation's limit applies. `org` is null where the organisation is not yet known (the
+ * API's mailbox login: the token finds it), and then only the client's limit applies; the
+ * per-token lockout guards each mailbox. The mailbox page's login counts against the
+ * organisation of its path. Callers count a report or a message only once it has passed its
+ * checks, so refused requests use up nobody's allowance.
  */
 export async function enforceLimit(
   env: Env,

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { api, createOrg, sendEvent, submitCase } from './helpers';
+import { api, createOrg, sendEvent, submitCase, tablesOf } from './helpers';
 import { PageClient } from './reporter-page-client';
-import { b64, mailboxLogin, r2Keys } from './reporter-fixtures';
+import { b64, env, mailboxLogin, r2Keys } from './reporter-fixtures';
 
 describe('mailbox thread', () => {
   it("shows a handler's reply and not an internal note", async () => {
@@ -97,20 +97,28 @@ describe('mailbox thread', () => {
     for (const answer of [sent, view]) expect(keysOf(answer.body)).not.toContain('seq');
   });
 
-  it('refuses a message with a refused file and stores neither', async () => {
+  it('refuses a message with a refused file, stores neither and counts it against no limit', async () => {
     const org = await createOrg();
     const created = await submitCase(org);
     const session = await mailboxLogin(created.mailbox);
+    const buckets = async () =>
+      ((await tablesOf(env.MAILBOXES.getByName(`limit-${org.slug}`))).windows ?? []).map(
+        (w) => `${w.bucket}:${w.count}`,
+      );
 
     const res = await api('POST', '/api/mailbox/messages', {
       token: session,
       body: { body: 'See file', attachments: [{ name: 'x.svg', data: b64('<svg onload=x()>') }] },
     });
     const mine = await api('GET', '/api/mailbox', { token: session });
+    const refusedCounts = await buckets();
+    await api('POST', '/api/mailbox/messages', { token: session, body: { body: 'Plain text' } });
 
     expect(res.status).toBe(415);
     expect(mine.body.messages).toEqual([]);
     expect(await r2Keys(org.slug)).toEqual([]);
+    expect(refusedCounts).toEqual(['report:1']);
+    expect(await buckets()).toEqual(['report:1', 'message:1']);
   });
 
   it('refuses a message to a closed case with 409 and removes its file', async () => {

@@ -1,7 +1,9 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
-import { api, createOrg, sendEvent } from './helpers';
-import { jpegWithExif, r2Keys } from './reporter-fixtures';
+import { LIMITS } from '../../src/reporter/rate-limit';
+import { api, createOrg, sendEvent, tablesOf } from './helpers';
+import { env, jpegWithExif, r2Keys } from './reporter-fixtures';
 import { PageClient, setCookies } from './reporter-page-client';
 
 const FORM = {
@@ -178,5 +180,31 @@ describe('reporter pages', () => {
     expect(still.status).toBe(200);
     expect(still.text).toContain('Sign out');
     expect(still.text).not.toContain('Open your mailbox');
+  });
+
+  it('counts a page login against the organisation of its path, and refuses it at that limit', async () => {
+    const org = await createOrg();
+    const created = await api('POST', `/api/public/${org.slug}/reports`, {
+      body: { category: 'fraud', description: FORM.description },
+    });
+    const limiter = env.MAILBOXES.getByName(`limit-${org.slug}`);
+    const loginCount = async () =>
+      (await tablesOf(limiter)).windows?.find((w) => w.bucket === 'login')?.count ?? 0;
+
+    const opened = await new PageClient().logIn(org.slug, created.body.mailbox);
+    const counted = await loginCount();
+    await runInDurableObject(limiter, (_instance, state) => {
+      state.storage.sql.exec(
+        "UPDATE windows SET count = ? WHERE bucket = 'login'",
+        LIMITS.login.org,
+      );
+    });
+    const refused = await new PageClient().logIn(org.slug, created.body.mailbox);
+
+    expect(opened.status).toBe(303);
+    expect(counted).toBe(1);
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('Too many requests just now');
+    expect(setCookies(refused.headers).join('\n')).not.toMatch(/whispr-mailbox=mbs/);
   });
 });

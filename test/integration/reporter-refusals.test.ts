@@ -3,9 +3,9 @@
  * (too many files, a file too large, a refused or damaged type, an intake answer or category the
  * policy refuses, while a valid file rides along), nothing is left behind: no R2 object, no KV
  * key, no case Durable Object, no mailbox directory entry, no change to the organisation's
- * object. The one side effect allowed is the organisation's rate-limit window, and only for a
- * request that got as far as being counted (public-reports.ts counts after parsing the body and
- * decoding the files, and before submit-report.ts checks intake and files).
+ * object, and no count in the organisation's rate-limit window: only a report that passed every
+ * check counts (submit-report.ts asks `admit` after the intake and the files are checked), so
+ * refused reports cannot use up the organisation's allowance.
  *
  * Storage is shared by the tests of this file, so every probe reads the whole bucket, namespace
  * and class and compares before with after. A valid submission is the control: the same probes
@@ -78,15 +78,12 @@ const REFUSALS: Array<{
   status: number;
   /** A path the answer's issues must name. */
   path: string;
-  /** The request got past the body's parsing and the files' decoding, so it was counted. */
-  counted: boolean;
 }> = [
   {
     what: 'too many files (six valid ones; the policy allows five)',
     body: { ...REPORT, attachments: Array.from({ length: 6 }, () => VALID_FILE) },
     status: 422,
     path: 'attachments',
-    counted: true,
   },
   {
     what: 'a file over the size limit beside a valid one',
@@ -96,7 +93,6 @@ const REFUSALS: Array<{
     },
     status: 413,
     path: 'attachments.1',
-    counted: true,
   },
   {
     what: 'HTML named like a photo beside a valid file',
@@ -106,42 +102,36 @@ const REFUSALS: Array<{
     },
     status: 415,
     path: 'attachments.1',
-    counted: true,
   },
   {
     what: 'a damaged JPEG beside a valid file (refused while cleaning, after the type check)',
     body: { ...REPORT, attachments: [VALID_FILE, { name: 'scan.jpg', data: b64(DAMAGED_JPEG) }] },
     status: 415,
     path: 'attachments.1',
-    counted: true,
   },
   {
     what: 'an intake answer the policy refuses, with a valid file',
     body: { ...REPORT, answers: { when: 'yesterday' }, attachments: [VALID_FILE] },
     status: 422,
     path: 'answers.when',
-    counted: true,
   },
   {
     what: 'an unknown category, with a valid file',
     body: { ...REPORT, category: 'no-such-category', attachments: [VALID_FILE] },
     status: 422,
     path: 'category',
-    counted: true,
   },
   {
-    what: 'a file that is not base64, beside a valid one (refused before counting)',
+    what: 'a file that is not base64, beside a valid one',
     body: { ...REPORT, attachments: [VALID_FILE, { name: 'x.txt', data: 'not base64!' }] },
     status: 422,
     path: 'attachments.1.data',
-    counted: false,
   },
   {
-    what: 'an unknown field, with a valid file (refused by the schema, before counting)',
+    what: 'an unknown field, with a valid file (refused by the schema)',
     body: { ...REPORT, attachments: [VALID_FILE], reporterEmail: 'me@example.test' },
     status: 422,
     path: '(body)',
-    counted: false,
   },
 ];
 
@@ -186,7 +176,7 @@ describe('a refused public report with files', () => {
       expect(after.otherWindows, "no other organisation's window").toEqual(before.otherWindows);
       expect(after.org, "no change to the organisation's object").toEqual(before.org);
       expect(before.limit).toEqual({});
-      expect(after.limit, 'only the counted window').toEqual(refusal.counted ? { report: 1 } : {});
+      expect(after.limit, 'no count against the limit').toEqual({});
     });
   }
 });

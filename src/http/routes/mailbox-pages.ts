@@ -75,7 +75,7 @@ export function mailboxPageRoutes(app: Hono<AppEnv>): void {
       );
     }
     try {
-      await enforceLimit(c.env, null, 'login', c.req.header('cf-connecting-ip'));
+      await enforceLimit(c.env, org.slug, 'login', c.req.header('cf-connecting-ip'));
       const session = await logInToMailbox(c.env, {
         token: text(form.get(MAILBOX_FIELDS.token)),
         returnCode: text(form.get(MAILBOX_FIELDS.returnCode)),
@@ -122,10 +122,10 @@ export function mailboxPageRoutes(app: Hono<AppEnv>): void {
 
       return mailboxAction(c, org, session, form, 'sent', MAILBOX_FIELDS.body, async () => {
         if (!body) throw fieldError(MAILBOX_FIELDS.body, 'Write a message before you send it.');
-        await enforceLimit(c.env, org.slug, 'message', c.req.header('cf-connecting-ip'));
         await sendReporterMessage(c.env, session, {
           body: body.slice(0, 20_000),
           attachments: await formFiles(form, MAILBOX_FIELDS.attachments),
+          admit: () => enforceLimit(c.env, org.slug, 'message', c.req.header('cf-connecting-ip')),
           requestId: c.get('requestId'),
         });
       });

@@ -95,6 +95,7 @@ export function mailboxRoutes(app: Hono<AppEnv>): void {
     },
     async (c) => {
       const body = await readJson(c, LoginSchema);
+      // The organisation is the token's to find, so only the client's limit applies here.
       await enforceLimit(c.env, null, 'login', c.req.header('cf-connecting-ip'));
       const session = await logInToMailbox(c.env, {
         token: body.token,
@@ -166,12 +167,12 @@ export function mailboxRoutes(app: Hono<AppEnv>): void {
       const session = await requireLiveSession(c.env, requireSession(c));
       const { intake } = await c.env.ORGS.getByName(session.org).policies();
       const body = await readJson(c, MessageSchema, uploadLimit(intake, 'base64'));
-      // As for reports: a body that is malformed all the way down is refused before it counts.
       const attachments = decodeFiles(body.attachments);
-      await enforceLimit(c.env, session.org, 'message', c.req.header('cf-connecting-ip'));
       const result = await sendReporterMessage(c.env, session, {
         body: body.body,
         attachments,
+        // As for reports: only a message that passed every check counts against the limit.
+        admit: () => enforceLimit(c.env, session.org, 'message', c.req.header('cf-connecting-ip')),
         requestId: c.get('requestId'),
       });
 

@@ -72,7 +72,6 @@ export function publicReportRoutes(app: Hono<AppEnv>): void {
       const { intake } = await stub.policies();
       const body = await readJson(c, SubmitReportSchema, uploadLimit(intake, 'base64'));
       const attachments = decodeFiles(body.attachments);
-      await enforceLimit(c.env, org, 'report', c.req.header('cf-connecting-ip'));
 
       const report = await submitReport(c.env, {
         org,
@@ -82,6 +81,8 @@ export function publicReportRoutes(app: Hono<AppEnv>): void {
         answers: body.answers,
         attachments,
         actor: { id: 'reporter', role: 'reporter' },
+        // Only a report that passed every check counts against the organisation's limit.
+        admit: () => enforceLimit(c.env, org, 'report', c.req.header('cf-connecting-ip')),
         requestId: c.get('requestId'),
       });
 

@@ -82,7 +82,6 @@ export function reporterPageRoutes(app: Hono<AppEnv>): void {
       );
 
       try {
-        await enforceLimit(c.env, org.slug, 'report', c.req.header('cf-connecting-ip'));
         const report = await submitReport(c.env, {
           org: org.slug,
           channel: 'written',
@@ -91,6 +90,7 @@ export function reporterPageRoutes(app: Hono<AppEnv>): void {
           answers,
           attachments: await formFiles(form, INTAKE_FIELDS.attachments),
           actor: { id: 'reporter', role: 'reporter' },
+          admit: () => enforceLimit(c.env, org.slug, 'report', c.req.header('cf-connecting-ip')),
           requestId: c.get('requestId'),
         });
         const acknowledgeBy = addDays(report.receivedAt, ACKNOWLEDGE_WITHIN_DAYS);
