@@ -16,12 +16,18 @@ export interface TotpEnrolment {
   qrSvg: string | null;
 }
 
-/** Starts enrolment; a wrong password is a 401 and changes nothing. */
+/**
+ * Starts enrolment; a wrong password is a 401, and a 423 once the account is paused after too
+ * many; neither changes the second factor.
+ */
 export async function startTotpEnrolment(
   env: Env,
   options: { org: string; userId: string; password: string },
 ): Promise<TotpEnrolment> {
   const result = await env.ORGS.getByName(options.org).startTotp(options.userId, options.password);
+  if (!result.ok && result.code === 'locked') {
+    throw new ApiError('locked', result.message, { until: new Date(result.until).toISOString() });
+  }
   if (!result.ok) throw new ApiError('invalid_credentials', result.message);
 
   const qr = qrSvg(result.uri);

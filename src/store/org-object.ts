@@ -24,6 +24,7 @@ import { resolveEnv } from '../env';
 import { configureLogging } from '../log';
 import type { StaffAccount } from './org/accounts';
 import { listAccounts, toAccount, userById } from './org/accounts';
+import type { ConfirmPasswordFailure } from './org/confirm-password';
 import type { Denial, RequestInfo } from './org/denials';
 import { insertDenial, listDenials } from './org/denials';
 import type { Failure } from './org/failure';
@@ -204,7 +205,7 @@ export class OrgObject extends DurableObject<Env> {
   async startTotp(
     userId: string,
     password: string,
-  ): Promise<{ ok: true; secret: string; uri: string } | Failure<'invalid_credentials'>> {
+  ): Promise<{ ok: true; secret: string; uri: string } | ConfirmPasswordFailure> {
     return startTotp(this.sql, this.env.SERVER_SECRET, userId, password);
   }
 
@@ -221,7 +222,7 @@ export class OrgObject extends DurableObject<Env> {
   async changePassword(
     userId: string,
     input: { current: string; next: string },
-  ): Promise<{ ok: true } | Failure<'invalid_credentials' | 'password_policy'>> {
+  ): Promise<{ ok: true } | ConfirmPasswordFailure | Failure<'password_policy'>> {
     return changePassword(this.storage, userId, input);
   }
 
@@ -229,7 +230,9 @@ export class OrgObject extends DurableObject<Env> {
   async changeEmail(
     userId: string,
     input: { email: string; password: string },
-  ): Promise<{ ok: true; user: StaffAccount } | Failure<'invalid_credentials' | 'already_exists'>> {
+  ): Promise<
+    { ok: true; user: StaffAccount } | ConfirmPasswordFailure | Failure<'already_exists'>
+  > {
     return changeEmail(this.storage, userId, input);
   }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseTotpEnforcement, totpRequired } from '../../auth/lockout';
 import { PASSWORD_MAX_LENGTH } from '../../auth/password';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../staff/enrol-totp';
+import type { ConfirmPasswordFailure } from '../../store/org/confirm-password';
 import { ApiError } from '../errors';
 import { requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
@@ -36,6 +37,8 @@ export const ChangePasswordSchema = z.strictObject({
   newPassword: password,
 });
 export const ChangeEmailSchema = z.strictObject({ email: z.email().max(254), password });
+
+const PAUSED = 'Too many wrong passwords or codes: the account is paused until `until`';
 
 /** Mounts the routes about the caller's own account. */
 export function meRoutes(app: Hono<AppEnv>): void {
@@ -80,6 +83,7 @@ export function meRoutes(app: Hono<AppEnv>): void {
       responses: {
         200: 'The secret, `otpauth://` URI and an SVG QR code; confirm with a first code',
         401: 'The password is wrong',
+        423: PAUSED,
       },
     },
     requireStaff({ enrolment: true }),
@@ -140,6 +144,7 @@ export function meRoutes(app: Hono<AppEnv>): void {
         204: 'Changed; log in again',
         401: 'The current password is wrong',
         422: 'The new password breaks the policy',
+        423: PAUSED,
       },
     },
     requireStaff(),
@@ -156,7 +161,7 @@ export function meRoutes(app: Hono<AppEnv>): void {
           issues: [{ path: 'newPassword', message: result.message }],
         });
       }
-      if (!result.ok) throw new ApiError('invalid_credentials', result.message);
+      if (!result.ok) throw passwordRefused(result);
 
       return c.body(null, 204);
     },
@@ -175,6 +180,7 @@ export function meRoutes(app: Hono<AppEnv>): void {
         200: 'The account with its new email',
         401: 'The password is wrong',
         409: 'Another account has this email',
+        423: PAUSED,
       },
     },
     requireStaff(),
@@ -186,9 +192,21 @@ export function meRoutes(app: Hono<AppEnv>): void {
       if (!result.ok && result.code === 'already_exists') {
         throw new ApiError('already_exists', result.message);
       }
-      if (!result.ok) throw new ApiError('invalid_credentials', result.message);
+      if (!result.ok) throw passwordRefused(result);
 
       return c.json({ id: result.user.id, email: result.user.email });
     },
   );
+}
+
+/**
+ * The error for a password asked again and refused: 401 when it is wrong, 423 with the time the
+ * pause ends when the account is paused after too many wrong passwords or codes.
+ */
+function passwordRefused(result: ConfirmPasswordFailure): ApiError {
+  if (result.code === 'locked') {
+    return new ApiError('locked', result.message, { until: new Date(result.until).toISOString() });
+  }
+
+  return new ApiError('invalid_credentials', result.message);
 }

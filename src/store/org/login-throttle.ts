@@ -1,9 +1,9 @@
 /**
- * Per-account throttling of failed sign-ins (columns `users.failed_logins` and
- * `users.locked_until`) and the record of each failure in `denials`. A password, a TOTP code
- * and a recovery code all count on this one counter, so no step gives more guesses than
- * another. The delay schedule is pure and lives in src/auth/lockout.ts; this module only
- * stores it.
+ * Per-account throttling of failed sign-ins and password re-entries (columns
+ * `users.failed_logins` and `users.locked_until`) and the record of each failure in `denials`.
+ * A password, a TOTP code, a recovery code and the password asked again inside a session all
+ * count on this one counter, so no path gives more guesses than another. The delay schedule is
+ * pure and lives in src/auth/lockout.ts; this module only stores it.
  *
  * Each function is synchronous, so a caller that runs it after its last await keeps the
  * count-and-lock step inside the input gate (PLATFORM.md, "Input gate").
@@ -11,8 +11,13 @@
 import { lockedUntilAfter } from '../../auth/lockout';
 import { log } from '../../log';
 import type { UserRow } from './accounts';
+import type { RequestInfo } from './denials';
 import { insertDenial } from './denials';
+import type { Failure } from './failure';
 import { readSettings } from './settings';
+
+/** The route of the password step, for the record of failed sign-ins. */
+const LOGIN_ROUTE: RequestInfo = { method: 'POST', route: '/api/auth/login' };
 
 /** What one `countFailure` changed, so that an attempt that then succeeds can take it back. */
 export interface CountedFailure {
@@ -58,7 +63,7 @@ export function forgiveFailure(sql: SqlStorage, counted: CountedFailure): void {
   );
 }
 
-/** Resets the counter and the lock: a session was opened. */
+/** Resets the counter and the lock: a session was opened, or the password proved in one. */
 export function clearFailures(sql: SqlStorage, userId: string): void {
   sql.exec('UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?', userId);
 }
@@ -70,7 +75,33 @@ export function clearFailures(sql: SqlStorage, userId: string): void {
  */
 export function noteFailedLogin(sql: SqlStorage, row: UserRow | undefined, reason: string): void {
   log('warn', 'login_failed', { userId: row?.id ?? null, reason });
+  noteFailure(sql, row, LOGIN_ROUTE, reason);
+}
+
+/** Records a refused password or code on any route: who, where and why, never what was sent. */
+export function noteFailure(
+  sql: SqlStorage,
+  row: UserRow | undefined,
+  request: RequestInfo,
+  reason: string,
+): void {
   if (!readSettings(sql)) return;
-  const route = { method: 'POST', route: '/api/auth/login' };
-  insertDenial(sql, row?.id ?? null, row?.role ?? null, route, reason);
+  insertDenial(sql, row?.id ?? null, row?.role ?? null, request, reason);
+}
+
+/**
+ * The answer to a signed-in staff member whose account is paused. Sign-in itself does not
+ * say so (an unknown email must look the same); inside a session there is nothing to hide.
+ */
+export function lockedFailure(lockedUntil: number): Failure<'locked'> & { until: number } {
+  const until = new Date(lockedUntil).toISOString();
+
+  return {
+    ok: false,
+    code: 'locked',
+    message:
+      `Too many wrong passwords or codes: this account is paused until ${until}. ` +
+      'Try again after that.',
+    until: lockedUntil,
+  };
 }

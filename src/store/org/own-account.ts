@@ -1,34 +1,31 @@
 /**
  * Changes a staff member makes to their own account: password and email. Each needs the
- * current password; a wrong one and a missing account take the same one PBKDF2 derivation.
- * Touches `users`, `sessions`, `audit`.
+ * current password, checked on the sign-in throttle (confirm-password.ts).
+ * Touches `users`, `sessions`, `login_challenges` (through `endSessions`), `audit`, `denials`.
  */
-import {
-  burnPasswordCheck,
-  checkPasswordPolicy,
-  hashPassword,
-  verifyPassword,
-} from '../../auth/password';
+import { checkPasswordPolicy, hashPassword } from '../../auth/password';
 import type { StaffAccount } from './accounts';
 import { toAccount, userByEmail, userById, userStates } from './accounts';
+import type { ConfirmPasswordFailure } from './confirm-password';
+import { confirmPassword, REAUTH_ROUTES } from './confirm-password';
 import type { Failure } from './failure';
 import { appendOrgAudit } from './org-audit';
 import { endSessions } from './sessions';
+
+const WRONG_CURRENT = 'The current password is wrong.';
+const WRONG_PASSWORD = 'The password is wrong.';
 
 /** Changes one's own password (the current one is required); ends every session. */
 export async function changePassword(
   storage: DurableObjectStorage,
   userId: string,
   input: { current: string; next: string },
-): Promise<{ ok: true } | Failure<'invalid_credentials' | 'password_policy'>> {
+): Promise<{ ok: true } | ConfirmPasswordFailure | Failure<'password_policy'>> {
   const sql = storage.sql;
-  const row = userById(sql, userId);
-  const check = row?.password_hash
-    ? await verifyPassword(input.current, row.password_hash)
-    : await burnPasswordCheck(input.current);
-  if (!row || !check.ok) {
-    return { ok: false, code: 'invalid_credentials', message: 'The current password is wrong.' };
-  }
+  const route = REAUTH_ROUTES.changePassword;
+  const check = await confirmPassword(sql, userId, input.current, route, WRONG_CURRENT);
+  if (!check.ok) return check;
+  const row = check.row;
   const policy = checkPasswordPolicy(input.next, { email: row.email });
   if (!policy.ok) return { ok: false, code: 'password_policy', message: policy.message };
 
@@ -57,15 +54,12 @@ export async function changeEmail(
   storage: DurableObjectStorage,
   userId: string,
   input: { email: string; password: string },
-): Promise<{ ok: true; user: StaffAccount } | Failure<'invalid_credentials' | 'already_exists'>> {
+): Promise<{ ok: true; user: StaffAccount } | ConfirmPasswordFailure | Failure<'already_exists'>> {
   const sql = storage.sql;
-  const row = userById(sql, userId);
-  const check = row?.password_hash
-    ? await verifyPassword(input.password, row.password_hash)
-    : await burnPasswordCheck(input.password);
-  if (!row || !check.ok) {
-    return { ok: false, code: 'invalid_credentials', message: 'The password is wrong.' };
-  }
+  const route = REAUTH_ROUTES.changeEmail;
+  const check = await confirmPassword(sql, userId, input.password, route, WRONG_PASSWORD);
+  if (!check.ok) return check;
+  const row = check.row;
   const email = input.email.toLowerCase();
   const holder = userByEmail(sql, email);
   if (holder && holder.id !== userId) {

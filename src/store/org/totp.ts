@@ -2,7 +2,8 @@
  * Enrolment of a staff member's second factor (columns `users.totp_secret`,
  * `totp_pending_secret`, `totp_last_step`) and its reset by an admin. Issues and removes
  * recovery codes, ends sessions on a reset, and audits both changes. The sign-in step that
- * checks a code is in login.ts. Touches `users`, `recovery_codes`, `sessions`, `audit`.
+ * checks a code is in login.ts. Touches `users`, `recovery_codes`, `sessions`, `audit`, and
+ * `denials` for a wrong password (confirm-password.ts).
  *
  * Both secrets are stored sealed (`sealTotpSecret`): AES-256-GCM under a key derived from
  * SERVER_SECRET, bound to the organisation and the account, so a copy of the database alone
@@ -10,11 +11,12 @@
  * are still read, and sealed on their next successful use.
  */
 import type { AuditActor } from '../../audit/chain';
-import { burnPasswordCheck, verifyPassword } from '../../auth/password';
 import { deriveSecretBoxKey, isSealed, openSecret, sealSecret } from '../../auth/secret-box';
 import { createRecoveryCodes, createTotpSecret, totpUri, verifyTotp } from '../../auth/totp';
 import { log } from '../../log';
 import { NO_USER, userById, userStates } from './accounts';
+import type { ConfirmPasswordFailure } from './confirm-password';
+import { confirmPassword, REAUTH_ROUTES } from './confirm-password';
 import type { Failure } from './failure';
 import { appendOrgAudit } from './org-audit';
 import { deleteRecoveryCodes, RECOVERY_CODES, replaceRecoveryCodes } from './recovery-codes';
@@ -82,15 +84,14 @@ export async function startTotp(
   serverSecret: string,
   userId: string,
   password: string,
-): Promise<{ ok: true; secret: string; uri: string } | Failure<'invalid_credentials'>> {
-  const row = userById(sql, userId);
-  const check = row?.password_hash
-    ? await verifyPassword(password, row.password_hash)
-    : await burnPasswordCheck(password);
+): Promise<{ ok: true; secret: string; uri: string } | ConfirmPasswordFailure> {
+  const wrong = 'The password is wrong.';
+  const check = await confirmPassword(sql, userId, password, REAUTH_ROUTES.startTotp, wrong);
   const settings = readSettings(sql);
-  if (!row || !check.ok || !settings) {
-    return { ok: false, code: 'invalid_credentials', message: 'The password is wrong.' };
-  }
+  if (!check.ok) return check;
+  if (!settings) return { ok: false, code: 'invalid_credentials', message: wrong };
+
+  const row = check.row;
 
   const secret = createTotpSecret();
   const sealed = await sealTotpSecret(serverSecret, settings.slug, userId, secret);
