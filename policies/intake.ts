@@ -14,6 +14,21 @@ export type QuestionKind = z.infer<typeof QuestionKindSchema>;
 
 const LabelSchema = z.string().trim().min(1).max(200);
 
+/**
+ * The longest answer a text question takes, in UTF-16 code units (as the HTML maxlength
+ * attribute counts them): the cap where a question sets no maxLength, and the most it may set.
+ * As long as the report's description may be.
+ */
+export const MAX_TEXT_ANSWER_LENGTH = 20_000;
+
+/**
+ * The most a report's answers may hold together, in UTF-16 code units. The answers are stored
+ * as JSON in the report's one SQLite row, and a Durable Object refuses a string or row over
+ * 2 MB (durable-objects/platform/limits.mdx); JSON escaping makes one unit at most 6 bytes
+ * (`\u001f`), so this is at most 600 kB, beside a description of 20,000 characters.
+ */
+export const MAX_ANSWERS_LENGTH = 100_000;
+
 // RFC 6838 §4.2 restricted-name for type and subtype, lower-cased so comparison is exact.
 const MimeTypeSchema = z
   .string()
@@ -36,7 +51,7 @@ const QuestionSchema = z
     kind: QuestionKindSchema,
     required: z.boolean(),
     options: z.array(LabelSchema).min(1).max(50).optional(),
-    maxLength: z.number().int().min(1).max(100_000).optional(),
+    maxLength: z.number().int().min(1).max(MAX_TEXT_ANSWER_LENGTH).optional(),
   })
   .superRefine((question, ctx) => {
     if (question.kind === 'choice' && question.options === undefined) {
@@ -79,6 +94,15 @@ const QuestionSchema = z
 
 /** A question on the report form. */
 export type IntakeQuestion = z.infer<typeof QuestionSchema>;
+
+/**
+ * The longest answer a text question takes: its maxLength, else MAX_TEXT_ANSWER_LENGTH. Capped
+ * even when the question says more, because stored policy documents are read back as they
+ * were published, and one published before the cap may allow longer answers than fit.
+ */
+export function textAnswerLimit(question: IntakeQuestion): number {
+  return Math.min(question.maxLength ?? MAX_TEXT_ANSWER_LENGTH, MAX_TEXT_ANSWER_LENGTH);
+}
 
 const AttachmentsSchema = z.strictObject({
   maxFiles: z.number().int().min(0).max(20),
@@ -125,6 +149,21 @@ export const IntakePolicySchema = z
 /** An intake policy document. */
 export type IntakePolicy = z.infer<typeof IntakePolicySchema>;
 
+/**
+ * The policy as a form shows it: every text question's maxLength made explicit (its own,
+ * capped, or the default), so that the form's maxlength and `validateIntake` agree.
+ */
+export function withAnswerLimits(policy: IntakePolicy): IntakePolicy {
+  return {
+    ...policy,
+    questions: policy.questions.map((question) =>
+      question.kind === 'text' || question.kind === 'longtext'
+        ? { ...question, maxLength: textAnswerLimit(question) }
+        : question,
+    ),
+  };
+}
+
 /** One problem with a submission; `path` is `category`, `answers` or `answers.<question id>`. */
 export type IntakeIssue = { path: string; message: string };
 
@@ -137,6 +176,10 @@ export type IntakeResult =
   | { ok: false; code: 'invalid_intake'; message: string; issues: IntakeIssue[] };
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const TOO_LONG_TOGETHER =
+  `Your answers are longer than ${MAX_ANSWERS_LENGTH} characters together: ` +
+  'shorten this one or another.';
 
 // UTC+14 (Line Islands) is the first place a calendar day begins, so a date counts as future
 // only once it has not yet begun anywhere; a reporter east of UTC is never told "today" is ahead.
@@ -169,12 +212,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function answerProblem(question: IntakeQuestion, answer: string, now: number): string | null {
   switch (question.kind) {
     case 'text':
-    case 'longtext':
+    case 'longtext': {
       // UTF-16 code units, as the HTML maxlength attribute counts them, so the form and the
       // server agree on what fits.
-      return question.maxLength !== undefined && answer.length > question.maxLength
-        ? `Shorten this answer to at most ${question.maxLength} characters.`
-        : null;
+      const limit = textAnswerLimit(question);
+
+      return answer.length > limit ? `Shorten this answer to at most ${limit} characters.` : null;
+    }
     case 'choice':
       return question.options?.includes(answer) === true
         ? null
@@ -193,9 +237,10 @@ function answerProblem(question: IntakeQuestion, answer: string, now: number): s
 /**
  * Validates a reporter's category and answers against the policy: unknown question ids refused,
  * required answers present, choice in options, date 'YYYY-MM-DD' and not in the future relative
- * to `now` (epoch ms), text within maxLength. An absent, null or blank answer counts as none.
- * Returns the clean submission, or every problem found, each with the path of the field it
- * concerns.
+ * to `now` (epoch ms), text within `textAnswerLimit`, and all answers together within
+ * MAX_ANSWERS_LENGTH (the answer that crosses it is named). An absent, null or blank answer
+ * counts as none. Returns the clean submission, or every problem found, each with the path of
+ * the field it concerns.
  */
 export function validateIntake(
   policy: IntakePolicy,
@@ -228,6 +273,7 @@ export function validateIntake(
       }
     }
 
+    let total = 0;
     for (const question of policy.questions) {
       const path = `answers.${question.id}`;
       const answer = Object.hasOwn(raw, question.id) ? raw[question.id] : undefined;
@@ -242,8 +288,17 @@ export function validateIntake(
       }
 
       const problem = answerProblem(question, answer, now);
-      if (problem === null) answers[question.id] = answer;
-      else issues.push({ path, message: problem });
+      if (problem !== null) {
+        issues.push({ path, message: problem });
+        continue;
+      }
+      // Named once, at the answer that crosses the total; later ones are not at fault alone.
+      const before = total;
+      total += answer.length;
+      if (before <= MAX_ANSWERS_LENGTH && total > MAX_ANSWERS_LENGTH) {
+        issues.push({ path, message: TOO_LONG_TOGETHER });
+      }
+      answers[question.id] = answer;
     }
   }
 
@@ -263,7 +318,7 @@ function answerSchema(question: IntakeQuestion, now: number): z.ZodType<string> 
   switch (question.kind) {
     case 'text':
     case 'longtext':
-      return question.maxLength === undefined ? z.string() : z.string().max(question.maxLength);
+      return z.string().max(textAnswerLimit(question));
     case 'choice':
       return z.enum(question.options as [string, ...string[]]);
     case 'yesno':

@@ -1,7 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
-import { api, createOrg, sendEvent, submitCase } from './helpers';
+import { DEFAULT_INTAKE_POLICY, MAX_TEXT_ANSWER_LENGTH } from '../../policies';
+import { api, createOrg, sendEvent, submitCase, tablesOf } from './helpers';
 import { b64, bytesContain, dumpCase, jpegWithExif, r2Keys, env } from './reporter-fixtures';
 
 const REPORT = { category: 'fraud', description: 'Expense claims are approved by the claimant.' };
@@ -68,6 +69,49 @@ describe('public intake API', () => {
       expect.arrayContaining(['category', 'answers.when']),
     );
     expect(list.body.items).toHaveLength(0);
+  });
+
+  it('refuses answers too long for a case to store with 422 naming the fields, and stores nothing', async () => {
+    const org = await createOrg();
+    // The schema's most questions, none with a maxLength: before the caps, their answers
+    // together could pass the 2 MB a Durable Object stores in one row, and the report was a 500.
+    const questions = Array.from({ length: 50 }, (_, i) => ({
+      id: `q${i}`,
+      label: `Question ${i}`,
+      kind: 'longtext',
+      required: false,
+    }));
+    const published = await api('PUT', '/api/policies/intake', {
+      token: org.users.lead!.token,
+      body: { document: { ...DEFAULT_INTAKE_POLICY, questions } },
+    });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const answers = (count: number, length: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`q${i}`, 'x'.repeat(length)]));
+
+    const form = await api('GET', `/api/public/${org.slug}/intake`);
+    const huge = await api('POST', `/api/public/${org.slug}/reports`, {
+      body: { ...REPORT, answers: answers(50, 45_000) },
+    });
+    const together = await api('POST', `/api/public/${org.slug}/reports`, {
+      body: { ...REPORT, answers: answers(6, MAX_TEXT_ANSWER_LENGTH) },
+    });
+    const list = await api('GET', '/api/cases', { token: org.users.lead!.token });
+    const limiter = await tablesOf(env.MAILBOXES.getByName(`limit-${org.slug}`));
+
+    expect(form.body.policy.questions[0].maxLength).toBe(MAX_TEXT_ANSWER_LENGTH);
+    expect(huge.status).toBe(422);
+    expect(huge.body.issues.map((i: { path: string }) => i.path)).toEqual(
+      questions.map((q) => `answers.${q.id}`),
+    );
+    expect(huge.body.issues[0].message).toContain(String(MAX_TEXT_ANSWER_LENGTH));
+    expect(together.status).toBe(422);
+    expect(together.body.issues).toEqual([
+      { path: 'answers.q5', message: expect.stringContaining('together') },
+    ]);
+    expect(list.body.items).toHaveLength(0);
+    expect(await r2Keys(org.slug)).toEqual([]);
+    expect(limiter.windows ?? []).toEqual([]);
   });
 
   it('stores a photo without its Exif metadata and audits a handler opening it', async () => {

@@ -7,9 +7,13 @@ import {
   DEFAULT_ROUTING_POLICY,
   IntakePolicySchema,
   intakeSchemaFor,
+  MAX_ANSWERS_LENGTH,
+  MAX_TEXT_ANSWER_LENGTH,
   RetentionPolicySchema,
   RoutingPolicySchema,
+  textAnswerLimit,
   validateIntake,
+  withAnswerLimits,
   type IntakePolicy,
   type IntakeQuestion,
   type IntakeResult,
@@ -237,6 +241,61 @@ describe('validateIntake', () => {
     );
   });
 
+  it('holds a text answer without a maxLength to the default cap, naming the question', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.nat(), fc.integer({ min: 1, max: 50 }), (s, pick, excess) => {
+        const isText = (q: IntakeQuestion) => q.kind === 'text' || q.kind === 'longtext';
+        const question = pickQuestion(s, pick, (q) => isText(q) && q.maxLength === undefined);
+        const fits = { ...s.answers, [question.id]: 'x'.repeat(MAX_TEXT_ANSWER_LENGTH) };
+        const over = { ...fits, [question.id]: 'x'.repeat(MAX_TEXT_ANSWER_LENGTH + excess) };
+
+        expect(validate(s, fits).ok).toBe(true);
+        expect(issuePaths(validate(s, over))).toEqual([`answers.${question.id}`]);
+      }),
+    );
+  });
+
+  it('holds a stored maxLength past the cap (published before it) to the cap', () => {
+    const question = { id: 'q', label: 'Q', kind: 'longtext' as const, required: false };
+    // Stored documents are read back as published, without the schema that now refuses this.
+    const legacy = { ...DEFAULT_INTAKE_POLICY, questions: [{ ...question, maxLength: 100_000 }] };
+    const answer = (length: number) =>
+      validateIntake(legacy, { category: 'fraud', answers: { q: 'x'.repeat(length) } }, 0);
+
+    expect(textAnswerLimit(legacy.questions[0]!)).toBe(MAX_TEXT_ANSWER_LENGTH);
+    expect(answer(MAX_TEXT_ANSWER_LENGTH).ok).toBe(true);
+    expect(issuePaths(answer(MAX_TEXT_ANSWER_LENGTH + 1))).toEqual(['answers.q']);
+  });
+
+  it('refuses answers longer than the total together, naming only the one that crosses it', () => {
+    // Up to 50 text questions (the schema's most) without maxLength, each answered at any
+    // length the per-question cap allows.
+    const lengthsArb = fc.array(fc.integer({ min: 0, max: MAX_TEXT_ANSWER_LENGTH }), {
+      minLength: 1,
+      maxLength: 50,
+    });
+
+    fc.assert(
+      fc.property(lengthsArb, (lengths) => {
+        const questions = lengths.map((_, i) => ({
+          id: `q${i}`,
+          label: `Question ${i}`,
+          kind: 'longtext' as const,
+          required: false,
+        }));
+        const policy = IntakePolicySchema.parse({ ...DEFAULT_INTAKE_POLICY, questions });
+        const answers = Object.fromEntries(lengths.map((n, i) => [`q${i}`, 'x'.repeat(n)]));
+        const result = validateIntake(policy, { category: 'fraud', answers }, 0);
+
+        let running = 0;
+        const crossing = lengths.findIndex((n) => (running += n) > MAX_ANSWERS_LENGTH);
+        if (crossing === -1) expect(result.ok).toBe(true);
+        else expect(issuePaths(result)).toEqual([`answers.q${crossing}`]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('names every problem in one answer, not only the first', () => {
     // Each question either keeps its valid answer or receives a fault that applies to its kind.
     const faultArb = (question: IntakeQuestion, now: number): fc.Arbitrary<unknown> => {
@@ -414,6 +473,27 @@ describe('default policies', () => {
   });
 });
 
+describe('withAnswerLimits', () => {
+  it('makes every text question state the limit validateIntake holds it to, and changes nothing else', () => {
+    fc.assert(
+      fc.property(policyArb, (policy) => {
+        const shown = withAnswerLimits(policy);
+
+        expect(IntakePolicySchema.parse(shown)).toEqual(shown);
+        shown.questions.forEach((question, i) => {
+          const original = policy.questions[i]!;
+          if (question.kind === 'text' || question.kind === 'longtext') {
+            expect(question).toEqual({ ...original, maxLength: textAnswerLimit(original) });
+          } else {
+            expect(question).toEqual(original);
+          }
+        });
+        expect({ ...shown, questions: [] }).toEqual({ ...policy, questions: [] });
+      }),
+    );
+  });
+});
+
 describe('IntakePolicySchema', () => {
   const valid = DEFAULT_INTAKE_POLICY;
   const text = { id: 'q', label: 'Q', kind: 'text', required: false };
@@ -472,6 +552,13 @@ describe('IntakePolicySchema', () => {
       0,
       'maxLength',
     ]);
+  });
+
+  it('refuses a maxLength past the longest answer a text question may take', () => {
+    const at = (maxLength: number) => ({ ...valid, questions: [{ ...text, maxLength }] });
+
+    expect(IntakePolicySchema.safeParse(at(MAX_TEXT_ANSWER_LENGTH)).success).toBe(true);
+    expect(refusedAt(at(MAX_TEXT_ANSWER_LENGTH + 1))).toContainEqual(['questions', 0, 'maxLength']);
   });
 
   it('refuses no categories, bad slugs, unknown kinds and unknown fields', () => {

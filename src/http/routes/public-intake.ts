@@ -1,10 +1,13 @@
 /**
  * The public form definition: what a reporter is asked by an organisation (its intake
- * policy in force: categories, questions, what may be attached). Anyone may read it.
+ * policy in force: categories, questions, what may be attached). Anyone may read it. Every
+ * text question states the length the server holds its answer to, so a form built from this
+ * refuses nothing the server would accept.
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
 
+import { withAnswerLimits } from '../../../policies';
 import { notFound } from '../errors';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
@@ -15,7 +18,14 @@ const IntakeFormSchema = z.object({
   policy: z.object({
     version: z.number(),
     categories: z.array(z.object({ id: z.string(), label: z.string() })),
-    questions: z.array(z.object({ id: z.string(), label: z.string(), kind: z.string() })),
+    questions: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        kind: z.string(),
+        maxLength: z.number().optional(),
+      }),
+    ),
     attachments: z.object({
       maxFiles: z.number(),
       maxBytesPerFile: z.number(),
@@ -32,7 +42,7 @@ export async function loadIntake(env: AppEnv['Bindings'], slug: string) {
   if (!settings) throw notFound('organisation');
   const { intake } = await org.policies();
 
-  return { org: { slug: settings.slug, name: settings.name }, policy: intake };
+  return { org: { slug: settings.slug, name: settings.name }, policy: withAnswerLimits(intake) };
 }
 
 export function publicIntakeRoutes(app: Hono<AppEnv>): void {
