@@ -3,7 +3,13 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Env } from '../../src/env';
-import { PBKDF2_DEFAULT_ITERATIONS } from '../../src/auth/password';
+import {
+  checkPasswordPolicy,
+  PASSWORD_MAX_LENGTH,
+  PBKDF2_DEFAULT_ITERATIONS,
+} from '../../src/auth/password';
+import { AcceptInvitationSchema, LoginSchema } from '../../src/http/routes/auth';
+import { ChangeEmailSchema, ChangePasswordSchema, StartTotpSchema } from '../../src/http/routes/me';
 import { api, createOrg, PASSWORD } from './helpers';
 
 // `env` from cloudflare:workers is typed without this project's bindings.
@@ -218,5 +224,51 @@ describe('staff login', () => {
     });
     expect(done.status).toBe(200);
     expect((await login(org.slug, newEmail, PASSWORD)).status).toBe(200);
+  });
+
+  it('takes the longest password the rules allow on every route, emoji included', async () => {
+    const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
+    const { token, email } = org.users.handler!;
+    // Emoji lie outside the Basic Multilingual Plane: two UTF-16 units each.
+    const longest = Array.from({ length: PASSWORD_MAX_LENGTH }, (_, i) =>
+      String.fromCodePoint(0x1f600 + (i % 64)),
+    ).join('');
+    expect(longest.length).toBe(2 * PASSWORD_MAX_LENGTH);
+
+    // One bound on every route that reads a password, the policy's, in code points.
+    const bodies = (password: string) =>
+      [
+        [LoginSchema, { org: org.slug, email, password }],
+        [AcceptInvitationSchema, { org: org.slug, token: 'an-invitation', password }],
+        [StartTotpSchema, { password }],
+        [ChangePasswordSchema, { currentPassword: password, newPassword: password }],
+        [ChangeEmailSchema, { email, password }],
+      ] as const;
+    for (const [schema, body] of bodies(longest)) expect(schema.safeParse(body).success).toBe(true);
+    for (const [schema, body] of bodies(`${longest}🙂`)) {
+      expect(schema.safeParse(body).success).toBe(false);
+    }
+    expect(checkPasswordPolicy(longest).ok).toBe(true);
+    expect(checkPasswordPolicy(`${longest}🙂`).ok).toBe(false);
+
+    const tooLong = await api('POST', '/api/me/password', {
+      token,
+      body: { currentPassword: PASSWORD, newPassword: `${longest}🙂` },
+    });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.issues[0].path).toBe('newPassword');
+    const changed = await api('POST', '/api/me/password', {
+      token,
+      body: { currentPassword: PASSWORD, newPassword: longest },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(204);
+
+    const signedIn = await login(org.slug, email, longest);
+    expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
+    const asked = await api('PUT', '/api/me/email', {
+      token: signedIn.body.token,
+      body: { email: `long-${email}`, password: longest },
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
   });
 });

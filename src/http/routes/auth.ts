@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 
+import { PASSWORD_MAX_LENGTH } from '../../auth/password';
 import { acceptInvitation } from '../../staff/accept-invitation';
 import { ApiError } from '../errors';
 import { requireStaff, tokenOrg } from '../middleware/staff-auth';
@@ -14,10 +15,17 @@ import type { AppEnv } from '../types';
 import { readJson } from '../validate';
 import { OrgSlugSchema } from './public-reports';
 
+/**
+ * A password as every route reads it, to sign in, to confirm a change or to set one: the same
+ * bound as the policy (PASSWORD_MAX_LENGTH), so any password one can set can be used. zod 4.6
+ * measures a string's length in code points, as the policy does, not in UTF-16 units.
+ */
+export const PasswordSchema = z.string().min(1).max(PASSWORD_MAX_LENGTH);
+
 export const LoginSchema = z.strictObject({
   org: OrgSlugSchema,
   email: z.email().max(254),
-  password: z.string().min(1).max(256),
+  password: PasswordSchema,
 });
 
 export const TotpLoginSchema = z.strictObject({
@@ -29,7 +37,7 @@ export const TotpLoginSchema = z.strictObject({
 export const AcceptInvitationSchema = z.strictObject({
   org: OrgSlugSchema,
   token: z.string().min(1).max(200),
-  password: z.string().min(1).max(1024),
+  password: PasswordSchema,
 });
 
 export const TokenSchema = z.object({ token: z.string() });

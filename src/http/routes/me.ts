@@ -6,7 +6,6 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 
 import { parseTotpEnforcement, totpRequired } from '../../auth/lockout';
-import { PASSWORD_MAX_LENGTH } from '../../auth/password';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../staff/enrol-totp';
 import type { ConfirmPasswordFailure } from '../../store/org/confirm-password';
 import { ApiError } from '../errors';
@@ -14,6 +13,7 @@ import { requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { readJson } from '../validate';
+import { PasswordSchema } from './auth';
 
 export const MeSchema = z.object({
   id: z.string(),
@@ -25,18 +25,16 @@ export const MeSchema = z.object({
   mustEnrolTotp: z.boolean(),
 });
 
-const password = z
-  .string()
-  .min(1)
-  .max(PASSWORD_MAX_LENGTH * 4);
-
-export const StartTotpSchema = z.strictObject({ password });
+export const StartTotpSchema = z.strictObject({ password: PasswordSchema });
 export const ConfirmTotpSchema = z.strictObject({ code: z.string().min(6).max(10) });
 export const ChangePasswordSchema = z.strictObject({
-  currentPassword: password,
-  newPassword: password,
+  currentPassword: PasswordSchema,
+  newPassword: PasswordSchema,
 });
-export const ChangeEmailSchema = z.strictObject({ email: z.email().max(254), password });
+export const ChangeEmailSchema = z.strictObject({
+  email: z.email().max(254),
+  password: PasswordSchema,
+});
 
 const PAUSED = 'Too many wrong passwords or codes: the account is paused until `until`';
 
