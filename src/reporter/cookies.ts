@@ -12,14 +12,24 @@
  * `Origin: null` with form posts, so an Origin check would refuse the reporter's own forms.
  * SameSite=Strict already keeps the cookie off cross-site posts; the token matched against the
  * form's hidden field also refuses a login forced on the reporter from another site.
+ *
+ * A form token sends one report. Refreshing the receipt makes the browser post the same form
+ * again, so once a report is sent the cookie moves on to the token's successor, a keyed hash of
+ * it: the re-post no longer matches, and the cookie being its successor says it was sent
+ * already. Nothing about the form or the browser is stored on the server.
  */
+import { hexToBytes } from '@noble/hashes/utils.js';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
-import { randomToken, timingSafeEqual } from '../auth/tokens';
+import { bytesToBase64Url, hmacSha256Hex, randomToken, timingSafeEqual } from '../auth/tokens';
 
 const SESSION = 'whispr-mailbox';
 const FORM = 'whispr-form';
+const FORM_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+// How many reports back a re-post is still recognised: one browser session seldom sends more.
+const RECOGNISED_ROTATIONS = 5;
 
 function secure(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:';
@@ -51,7 +61,7 @@ export function clearSessionCookie(c: Context): void {
 /** The form token for a page: the cookie's, or a new one set now. */
 export function formToken(c: Context): string {
   const current = getCookie(c, name(c, FORM));
-  if (current && /^[A-Za-z0-9_-]{43}$/.test(current)) return current;
+  if (current && FORM_TOKEN_PATTERN.test(current)) return current;
   const token = randomToken(32);
   setCookie(c, name(c, FORM), token, options(c));
 
@@ -63,4 +73,28 @@ export function formTokenMatches(c: Context, posted: unknown): boolean {
   const cookie = getCookie(c, name(c, FORM));
 
   return typeof posted === 'string' && !!cookie && timingSafeEqual(cookie, posted);
+}
+
+/** The token that follows `token` once its form has sent a report: 256 bits, keyed. */
+export function nextFormToken(serverSecret: string, token: string): string {
+  return bytesToBase64Url(hexToBytes(hmacSha256Hex(serverSecret, `form-token-next:${token}`)));
+}
+
+/** Moves the form cookie on from the token a report was just sent with. */
+export function retireFormToken(c: Context, serverSecret: string, sent: string): void {
+  setCookie(c, name(c, FORM), nextFormToken(serverSecret, sent), options(c));
+}
+
+/** True when the posted token already sent a report from this browser (a re-post). */
+export function formTokenSpent(c: Context, serverSecret: string, posted: unknown): boolean {
+  const cookie = getCookie(c, name(c, FORM));
+  if (typeof posted !== 'string' || !cookie || !FORM_TOKEN_PATTERN.test(posted)) return false;
+
+  let token = posted;
+  for (let i = 0; i < RECOGNISED_ROTATIONS; i++) {
+    token = nextFormToken(serverSecret, token);
+    if (timingSafeEqual(cookie, token)) return true;
+  }
+
+  return false;
 }

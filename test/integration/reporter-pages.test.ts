@@ -90,6 +90,35 @@ describe('reporter pages', () => {
     expect(mailbox.text).not.toContain(credentials.returnCode);
   });
 
+  it('sends a report once when the receipt is refreshed, and does not show the credentials again', async () => {
+    const org = await createOrg();
+    const client = new PageClient();
+    await client.get(`/r/${org.slug}`);
+    const cases = async () =>
+      (await api('GET', '/api/cases', { token: org.users.lead!.token })).body.items.length;
+
+    const receipt = await client.post(`/r/${org.slug}/report`, FORM, true);
+    const credentials = credentialsOf(receipt.text);
+    // A refresh of the receipt: the browser posts the very same form, token and all.
+    const refreshed = await client.post(`/r/${org.slug}/report`, FORM, true);
+    const afterRefresh = await cases();
+    const mailbox = await client.logIn(org.slug, credentials);
+    await client.get(`/r/${org.slug}`);
+    const next = await client.post(`/r/${org.slug}/report`, FORM, true);
+
+    expect(receipt.status).toBe(201);
+    expect(refreshed.status).toBe(409);
+    expect(refreshed.text).toContain('This report was already sent');
+    expect(refreshed.text).not.toContain(credentials.token);
+    expect(refreshed.text).not.toContain(credentials.returnCode);
+    expect(refreshed.text).not.toContain('class="credential"');
+    expect(afterRefresh).toBe(1);
+    expect(mailbox.status).toBe(303);
+    // A new form from the same browser is a new report.
+    expect(next.status).toBe(201);
+    expect(await cases()).toBe(2);
+  });
+
   it('refuses a form post without the form token and stores nothing', async () => {
     const org = await createOrg();
     const client = new PageClient();

@@ -6,8 +6,9 @@
  * cases are the API's own (submit-report, src/mailbox/*).
  *
  * Every post checks the form token against its cookie (src/reporter/cookies.ts explains why
- * not an Origin check). Credentials travel only in post bodies; the session only in an
- * HttpOnly, SameSite=Strict cookie.
+ * not an Origin check). A form token sends one report: a re-post of a sent form (a refresh of
+ * the receipt) is told so and creates nothing. Credentials travel only in post bodies; the
+ * session only in an HttpOnly, SameSite=Strict cookie.
  *
  * This file mounts them all (headers, stylesheet, icons) and holds the intake routes; the
  * mailbox routes are in mailbox-pages.ts.
@@ -17,13 +18,19 @@ import type { Hono } from 'hono';
 import { ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS } from '../../../machines/context';
 import { addDays, addMonths } from '../../../machines/time';
 import { submitReport } from '../../cases/submit-report';
-import { formToken, formTokenMatches } from '../../reporter/cookies';
-import { fieldErrors, textFields } from '../../reporter/form-handling';
+import {
+  formToken,
+  formTokenMatches,
+  formTokenSpent,
+  retireFormToken,
+} from '../../reporter/cookies';
+import { fieldErrors, text, textFields } from '../../reporter/form-handling';
 import type { FieldErrors } from '../../reporter/pages';
 import {
   INTAKE_FIELDS,
   REPORTER_CSS,
   REPORTER_CSS_PATH,
+  renderAlreadySentPage,
   renderIntakePage,
   renderReceiptPage,
 } from '../../reporter/pages';
@@ -66,7 +73,11 @@ export function reporterPageRoutes(app: Hono<AppEnv>): void {
       const again = (status: 403 | 413 | 415 | 422 | 429, errors: FieldErrors) =>
         c.html(renderIntakePage({ org, policy, values, errors, csrfToken: formToken(c) }), status);
 
-      if (!formTokenMatches(c, form.get(INTAKE_FIELDS.csrf))) {
+      const posted = text(form.get(INTAKE_FIELDS.csrf));
+      if (formTokenSpent(c, c.env.SERVER_SECRET, posted)) {
+        return c.html(renderAlreadySentPage({ org }), 409);
+      }
+      if (!formTokenMatches(c, posted)) {
         return again(403, { form: 'The form had expired. Check your answers and send it again.' });
       }
       const description = (values[INTAKE_FIELDS.description] ?? '').trim();
@@ -93,6 +104,7 @@ export function reporterPageRoutes(app: Hono<AppEnv>): void {
           admit: () => enforceLimit(c.env, org.slug, 'report', c.req.header('cf-connecting-ip')),
           requestId: c.get('requestId'),
         });
+        retireFormToken(c, c.env.SERVER_SECRET, posted);
         const acknowledgeBy = addDays(report.receivedAt, ACKNOWLEDGE_WITHIN_DAYS);
         const feedbackBy = addMonths(acknowledgeBy, FEEDBACK_WITHIN_MONTHS);
 

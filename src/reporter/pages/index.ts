@@ -1,5 +1,6 @@
 /**
- * The reporter's pages: intake form, receipt, mailbox login, mailbox and error page.
+ * The reporter's pages: intake form, receipt, mailbox login, mailbox, error page, and the page
+ * for a report form posted again.
  *
  * Pure: no I/O; each function returns a whole HTML document as a string. Reporters may browse
  * with JavaScript switched off (Tor Browser's "Safest" level), so the pages contain no script,
@@ -34,6 +35,7 @@ export { INTAKE_FIELDS, MAILBOX_FIELDS, questionFieldName } from './field-names'
 export { REPORTER_CSS, REPORTER_CSS_PATH } from './style';
 export { renderIntakePage, type IntakePageOptions } from './intake-page';
 export { renderReceiptPage, type ReceiptPageOptions } from './receipt-page';
+export { renderAlreadySentPage, type AlreadySentPageOptions } from './already-sent-page';
 export { renderMailboxLoginPage, type MailboxLoginPageOptions } from './mailbox-login-page';
 export { renderMailboxPage, type MailboxPageOptions } from './mailbox-page';
 export { renderErrorPage, type ErrorPageOptions } from './error-page';
