@@ -171,6 +171,35 @@ describe('oral reports', () => {
     expect(res.status).toBe(404);
   });
 
+  it('takes a correction request from the mailbox page without JavaScript', async () => {
+    const org = await createOrg();
+    const created = await recordOral(org);
+    const client = new PageClient();
+    await client.logIn(org.slug, created.mailbox);
+    const page = await client.get(`/r/${org.slug}/mailbox`);
+    const recordedAt = /name="recorded_at"\s+value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+
+    const res = await client.post(`/r/${org.slug}/mailbox/oral/correction`, {
+      recorded_at: recordedAt,
+      correction: 'The gifts were in November, not December.',
+    });
+    const after = await client.get(`/r/${org.slug}/mailbox?notice=correction`);
+    const staff = await api('GET', `/api/cases/${created.id}`, { token: org.users.lead!.token });
+
+    expect(recordedAt).not.toBe('');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/r/${org.slug}/mailbox?notice=correction`);
+    expect(after.text).toContain('Your correction request has been sent.');
+    expect(staff.body.oralRecord).toBe('correction_requested');
+    expect(staff.body.content.messages).toEqual([
+      expect.objectContaining({
+        author: 'reporter',
+        kind: 'correction_request',
+        body: 'The gifts were in November, not December.',
+      }),
+    ]);
+  });
+
   it('confirms the record from the mailbox page without JavaScript', async () => {
     const org = await createOrg();
     const created = await recordOral(org);

@@ -8,6 +8,8 @@ import { exports } from 'cloudflare:workers';
 export interface PageResponse {
   status: number;
   text: string;
+  /** The body as it came, for downloads. */
+  bytes: Uint8Array;
   headers: Headers;
 }
 
@@ -67,11 +69,12 @@ export class PageClient {
       if (/max-age=0/i.test(line) || value.join('=') === '') this.cookies.delete(name.trim());
       else this.cookies.set(name.trim(), value.join('='));
     }
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     const token = /name="csrf" value="([^"]+)"/.exec(text)?.[1];
     if (token) this.formToken = token;
 
-    return { status: response.status, text, headers: response.headers };
+    return { status: response.status, text, bytes, headers: response.headers };
   }
 }
 

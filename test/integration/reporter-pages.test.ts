@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { LIMITS } from '../../src/reporter/rate-limit';
 import { api, createOrg, sendEvent, tablesOf } from './helpers';
-import { env, jpegWithExif, r2Keys } from './reporter-fixtures';
+import { b64, bytesContain, env, jpegWithExif, r2Keys } from './reporter-fixtures';
 import { PageClient, setCookies } from './reporter-page-client';
 
 const FORM = {
@@ -117,6 +117,44 @@ describe('reporter pages', () => {
     // A new form from the same browser is a new report.
     expect(next.status).toBe(201);
     expect(await cases()).toBe(2);
+  });
+
+  it('downloads the report’s photo from the mailbox page without its Exif, and no file of another case', async () => {
+    const org = await createOrg();
+    const reporter = new PageClient();
+    await reporter.get(`/r/${org.slug}`);
+    const receipt = await reporter.post(
+      `/r/${org.slug}/report`,
+      { ...FORM, attachments: new File([jpegWithExif('SERIAL-PAGE-93')], 'photo.jpg') },
+      true,
+    );
+    const other = await api('POST', `/api/public/${org.slug}/reports`, {
+      body: {
+        category: 'fraud',
+        description: FORM.description,
+        attachments: [{ name: 'other.txt', data: b64('not yours') }],
+      },
+    });
+    const otherId = await caseIdOf(org, other.body.caseRef);
+    const otherCase = await api('GET', `/api/cases/${otherId}`, { token: org.users.lead!.token });
+    const otherFile = otherCase.body.content.report.attachments[0].id as string;
+
+    await reporter.logIn(org.slug, credentialsOf(receipt.text));
+    const page = await reporter.get(`/r/${org.slug}/mailbox`);
+    const link = /href="(\/r\/[^"]+\/mailbox\/attachments\/[^"]+)"/.exec(page.text)?.[1] ?? '';
+    const photo = await reporter.get(link);
+    const foreign = await reporter.get(`/r/${org.slug}/mailbox/attachments/${otherFile}`);
+
+    expect(link).toMatch(new RegExp(`^/r/${org.slug}/mailbox/attachments/a_`));
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/jpeg');
+    expect(photo.headers.get('content-disposition')).toMatch(/^attachment; filename="photo.jpg"/);
+    expect([...photo.bytes.slice(0, 2)]).toEqual([0xff, 0xd8]);
+    expect(bytesContain(photo.bytes, 'Exif')).toBe(false);
+    expect(bytesContain(photo.bytes, 'SERIAL-PAGE-93')).toBe(false);
+    expect(foreign.status).toBe(404);
+    expect(foreign.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(foreign.text).not.toContain('not yours');
   });
 
   it('refuses a form post without the form token and stores nothing', async () => {
