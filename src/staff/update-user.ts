@@ -16,7 +16,10 @@ export interface UpdateUserOptions {
   actor: AuditActor;
 }
 
-/** Applies the changes; an id of another organisation answers 404 like a missing one. */
+/**
+ * Applies the changes; an id of another organisation answers 404 like a missing one, a change
+ * to one's own account 403.
+ */
 export async function updateUser(env: Env, options: UpdateUserOptions): Promise<StaffAccount> {
   const result = await env.ORGS.getByName(options.org).updateUser(
     options.id,
@@ -25,6 +28,7 @@ export async function updateUser(env: Env, options: UpdateUserOptions): Promise<
   );
   if (result.ok) return result.user;
   if (result.code === 'not_found') throw notFound('user');
+  if (result.code === 'forbidden') throw new ApiError('forbidden', result.message);
   if (result.code === 'last_admin') throw new ApiError('transition_refused', result.message);
 
   throw new ApiError('validation_failed', result.message, {

@@ -184,14 +184,16 @@ export class OrgObject extends DurableObject<Env> {
 
   /**
    * Changes an account's role, units or disabled flag; ends its sessions on a change of role
-   * or a disabling. The last enabled admin cannot be demoted or disabled.
+   * or a disabling. Nobody changes their own; the last active admin cannot be demoted or
+   * disabled.
    */
   async updateUser(
     id: string,
     changes: UserChanges,
     actor: AuditActor,
   ): Promise<
-    { ok: true; user: StaffAccount } | Failure<'not_found' | 'last_admin' | 'validation_failed'>
+    | { ok: true; user: StaffAccount }
+    | Failure<'not_found' | 'forbidden' | 'last_admin' | 'validation_failed'>
   > {
     return updateUser(this.storage, id, changes, actor);
   }

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 import type { Env } from '../../src/env';
-import { api, createOrg, PASSWORD } from './helpers';
+import { api, createOrg, PASSWORD, tablesOf } from './helpers';
 
 // `env` from cloudflare:workers is typed without this project's bindings.
 const ORGS = (env as unknown as Env).ORGS;
@@ -167,21 +167,82 @@ describe('admin user API', () => {
     ]);
   });
 
-  it('keeps the last active admin', async () => {
-    const org = await createOrg({ staff: [{ name: 'admin', role: 'admin' }] });
+  it("refuses changes to one's own role, units or disabled flag, and records it", async () => {
+    const org = await createOrg({
+      units: ['finance'],
+      staff: [
+        { name: 'admin', role: 'admin' },
+        { name: 'admin2', role: 'admin' },
+      ],
+    });
     const admin = org.users.admin!;
+    const before = await tablesOf(ORGS.getByName(org.slug));
 
-    const demote = await api('PATCH', `/api/users/${admin.id}`, {
-      token: admin.token,
+    for (const body of [
+      { role: 'compliance_lead' },
+      { role: 'Compliance officer' },
+      { role: 'reviewer' },
+      { units: ['finance'] },
+      { disabled: true },
+    ]) {
+      const res = await api('PATCH', `/api/users/${admin.id}`, { token: admin.token, body });
+      expect(res.status, JSON.stringify(body)).toBe(403);
+      expect(res.body.error).toBe('forbidden');
+      expect(res.body.message).toMatch(/your own role or units/);
+    }
+
+    // Nothing changed, the session lives, and still no case is readable.
+    const after = await tablesOf(ORGS.getByName(org.slug));
+    expect(after.users).toEqual(before.users);
+    expect(after.audit).toEqual(before.audit);
+    expect((await api('GET', '/api/me', { token: admin.token })).body.role).toBe('admin');
+    expect((await api('GET', '/api/cases', { token: admin.token })).status).toBe(403);
+    const denials = await ORGS.getByName(org.slug).denials();
+    const refused = denials.filter((d) => d.route === '/api/users/:id');
+    expect(refused).toHaveLength(5);
+    for (const denial of refused) {
+      expect(denial).toMatchObject({ userId: admin.id, role: 'admin', reason: 'forbidden' });
+    }
+
+    // Another admin may make the same change.
+    const changed = await api('PATCH', `/api/users/${admin.id}`, {
+      token: org.users.admin2!.token,
       body: { role: 'reviewer' },
     });
-    expect(demote.status).toBe(409);
-    const disable = await api('PATCH', `/api/users/${admin.id}`, {
-      token: admin.token,
+    expect(changed.status).toBe(200);
+    expect(changed.body.role).toBe('reviewer');
+  });
+
+  it('keeps the last active admin, not counting invited admins who never signed in', async () => {
+    const org = await createOrg({
+      staff: [
+        { name: 'admin', role: 'admin' },
+        { name: 'admin2', role: 'admin' },
+      ],
+    });
+    const { admin, admin2 } = org.users;
+    const stub = ORGS.getByName(org.slug);
+    const invited = await api('POST', '/api/users', {
+      token: admin!.token,
+      body: { email: `later@${org.slug}.test`, role: 'admin' },
+    });
+    expect(invited.body.user).toMatchObject({ role: 'admin', status: 'invited' });
+
+    const disabled = await api('PATCH', `/api/users/${admin2!.id}`, {
+      token: admin!.token,
       body: { disabled: true },
     });
-    expect(disable.status).toBe(409);
-    expect((await api('GET', '/api/me', { token: admin.token })).status).toBe(200);
+    expect(disabled.status).toBe(200);
+
+    // One active admin is left beside an invitation nobody accepted: demoting or disabling
+    // them would leave nobody able to sign in and manage the organisation. Only the system
+    // can still try, since nobody may change their own account.
+    const system = { id: 'system', role: 'system' };
+    for (const changes of [{ disabled: true }, { role: 'handler' as const }]) {
+      const result = await stub.updateUser(admin!.id, changes, system);
+      expect(result.ok ? 'ok' : result.code, JSON.stringify(changes)).toBe('last_admin');
+    }
+    expect((await api('GET', '/api/users', { token: admin!.token })).status).toBe(200);
   });
 
   it('answers 404 for a user of another organisation, as for one that does not exist', async () => {

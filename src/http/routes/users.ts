@@ -120,11 +120,13 @@ export function userRoutes(app: Hono<AppEnv>): void {
       path: '/api/users/:id',
       auth: 'staff',
       tag: 'users',
-      summary: 'Change role, units or disabled; a new role or disabling ends their sessions',
+      summary:
+        'Change role, units or disabled; a new role or disabling ends their sessions. Not for ' +
+        'your own account',
       body: UpdateUserSchema,
       responses: {
         200: 'The account',
-        403: 'Only admins manage users',
+        403: 'Only admins manage users, and not their own role, units or disabled flag',
         404: 'No such user',
         409: 'The last active admin cannot be demoted or disabled',
         422: 'Unknown role or unit',

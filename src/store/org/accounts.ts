@@ -112,11 +112,22 @@ export function unknownUnits(
   };
 }
 
-/** How many admins can still act (not disabled). */
-export function enabledAdmins(sql: SqlStorage): number {
+/** Can this account act as an admin now: an admin, not disabled, its invitation accepted? */
+export function isActiveAdmin(row: UserRow): boolean {
+  return row.role === 'admin' && row.disabled === 0 && row.password_hash !== null;
+}
+
+/**
+ * How many admins can act now: not disabled, and with a password. An invited admin who never
+ * accepted cannot sign in, so counting them would let the last real admin step down.
+ */
+export function activeAdmins(sql: SqlStorage): number {
   return (
     sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0")
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 " +
+          'AND password_hash IS NOT NULL',
+      )
       .toArray()[0]?.n ?? 0
   );
 }

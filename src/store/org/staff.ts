@@ -10,7 +10,8 @@ import type { StaffRole } from '../../auth/permissions';
 import { randomToken } from '../../auth/tokens';
 import type { StaffAccount } from './accounts';
 import {
-  enabledAdmins,
+  activeAdmins,
+  isActiveAdmin,
   NO_USER,
   toAccount,
   unknownUnits,
@@ -70,26 +71,39 @@ export async function addUser(
 
 /**
  * Changes an account's role, units or disabled flag. A change of role and a disabling end
- * every session of the account at once. The last enabled admin cannot be demoted or
- * disabled, so an organisation cannot lock itself out of its own settings.
+ * every session of the account at once. Nobody changes their own role or units or disables
+ * themselves: an admin could otherwise make themselves a compliance lead and read every case,
+ * or widen their own scope, with no second person involved. The last active admin cannot be
+ * demoted or disabled, so an organisation cannot lock itself out of its own settings.
  */
 export function updateUser(
   storage: DurableObjectStorage,
   id: string,
   changes: UserChanges,
   actor: AuditActor,
-): { ok: true; user: StaffAccount } | Failure<'not_found' | 'last_admin' | 'validation_failed'> {
+):
+  | { ok: true; user: StaffAccount }
+  | Failure<'not_found' | 'forbidden' | 'last_admin' | 'validation_failed'> {
   const sql = storage.sql;
   const row = userById(sql, id);
   if (!row) return NO_USER;
+  const roleChange = changes.role !== undefined && changes.role !== row.role;
+  const unitsChange = changes.units !== undefined && JSON.stringify(changes.units) !== row.units;
+  if (actor.id === id && (roleChange || unitsChange || (changes.disabled && !row.disabled))) {
+    return {
+      ok: false,
+      code: 'forbidden',
+      message: 'You cannot change your own role or units, or disable yourself. Ask another admin.',
+    };
+  }
   if (changes.units) {
     const unknown = unknownUnits(sql, changes.units);
     if (unknown) return unknown;
   }
   const role = changes.role ?? (row.role as StaffRole);
   const disabled = changes.disabled ?? row.disabled === 1;
-  const losesAdmin = row.role === 'admin' && !row.disabled && (role !== 'admin' || disabled);
-  if (losesAdmin && enabledAdmins(sql) <= 1) {
+  const losesAdmin = isActiveAdmin(row) && (role !== 'admin' || disabled);
+  if (losesAdmin && activeAdmins(sql) <= 1) {
     return {
       ok: false,
       code: 'last_admin',
