@@ -5,12 +5,16 @@
  * `nextEvents` and the shaping of a case view all read this one table, so the UI never offers
  * what the API would refuse.
  *
+ * An account may hold admin and one case role (roles.ts `RoleSet`); every predicate takes the
+ * account's roles and answers for their union, so no caller has to pick "the" role.
+ *
  * Object-level scope (is this handler assigned, or in the case's unit? were they recused?) is
  * the machine's `isAssignee` rule (`inScope`) and `canSeeCase` below; the table is about roles.
  */
 import type { CaseContext } from '../../machines/context';
 import type { CaseEventType } from '../../machines/events';
 import { inScope } from '../../machines/guards';
+import { caseRoleOf } from './roles';
 
 /** Staff roles (see roles.ts for the names organisations use for them). */
 export type StaffRole = 'admin' | 'compliance_lead' | 'handler' | 'reviewer';
@@ -19,6 +23,11 @@ export type StaffRole = 'admin' | 'compliance_lead' | 'handler' | 'reviewer';
 export type StaffAction =
   /** List and read cases (each case is then checked for scope). */
   | 'cases.read'
+  /**
+   * Send events to cases and be assigned one: each event is then checked against `events`
+   * and the case's rules. Held by exactly the roles with events to send.
+   */
+  | 'cases.work'
   /** Record an oral report (phone or meeting) as a new case. */
   | 'cases.record_oral'
   /** Staff accounts: list, invite, change role/units, disable, reset a second factor. */
@@ -75,6 +84,7 @@ export const PERMISSIONS: Readonly<Record<StaffRole, RolePermissions>> = {
   compliance_lead: {
     actions: [
       'cases.read',
+      'cases.work',
       'cases.record_oral',
       'org_audit.read',
       'machines.read',
@@ -86,7 +96,7 @@ export const PERMISSIONS: Readonly<Record<StaffRole, RolePermissions>> = {
   },
   // Works the cases in scope.
   handler: {
-    actions: ['cases.read', 'cases.record_oral', 'machines.read'],
+    actions: ['cases.read', 'cases.work', 'cases.record_oral', 'machines.read'],
     events: WORK_EVENTS,
     reads: ['states', 'content', 'audit'],
   },
@@ -163,9 +173,15 @@ export const CASE_FIELDS = {
 /** A field of the staff case view. */
 export type CaseField = keyof typeof CASE_FIELDS;
 
+/** The roles of one account, as the predicates below take them (roles.ts `RoleSet`). */
+export type StaffRoles = readonly StaffRole[];
+
 /** A staff member as the access rules see them. */
 export interface StaffPrincipal {
   id: string;
+  /** Every role the account holds: at most one case role, and perhaps admin. */
+  roles: StaffRoles;
+  /** The role a case event is recorded under: the case role, else admin (`primaryRole`). */
   role: StaffRole;
   units: string[];
 }
@@ -174,38 +190,55 @@ export interface StaffPrincipal {
  * May this person see that the case exists? Leads and reviewers see every case of their
  * organisation unless excluded from it (recusal, conflict of interest); a handler only the
  * cases in scope (machines/guards.ts `inScope`: assigned in compliance mode, their unit's in
- * team mode, never after a recusal); an admin none. A case outside this answers 404, exactly
- * like one that does not exist.
+ * team mode, never after a recusal); an admin without a case role none. A case outside this
+ * answers 404, exactly like one that does not exist.
  */
 export function canSeeCase(
   context: Pick<CaseContext, 'excluded' | 'assignee' | 'mode' | 'team'>,
-  who: StaffPrincipal,
+  who: Pick<StaffPrincipal, 'id' | 'roles' | 'units'>,
 ): boolean {
-  if (!mayRead(who.role, 'states')) return false;
+  if (!mayRead(who.roles, 'states')) return false;
   // Whoever stepped away or was excluded for a conflict of interest keeps no access, a lead
   // or reviewer included.
   if (context.excluded.includes(who.id)) return false;
-  if (who.role === 'handler') return inScope(context, who);
+  // Scope belongs to the case role: admin adds no case, so an admin and handler sees what
+  // the handler alone would.
+  if (caseRoleOf(who.roles) === 'handler') {
+    return inScope(context, { id: who.id, role: 'handler', units: who.units });
+  }
 
   return true;
 }
 
-/** May this role take this organisation-level action? */
-export function mayDo(role: StaffRole, action: StaffAction): boolean {
-  return PERMISSIONS[role].actions.includes(action);
+/** May an account with these roles take this organisation-level action? */
+export function mayDo(roles: StaffRoles, action: StaffAction): boolean {
+  return roles.some((role) => PERMISSIONS[role].actions.includes(action));
 }
 
-/** May this role send this event type through the staff API at all? */
-export function maySend(role: StaffRole, type: CaseEventType): boolean {
-  return STAFF_EVENTS[role].has(type);
+/** May an account with these roles send this event type through the staff API at all? */
+export function maySend(roles: StaffRoles, type: CaseEventType): boolean {
+  return roles.some((role) => STAFF_EVENTS[role].has(type));
 }
 
-/** May this role read this part of a case it can see? */
-export function mayRead(role: StaffRole, part: CasePart): boolean {
-  return READS[role].has(part);
+/** May an account with these roles read this part of a case it can see? */
+export function mayRead(roles: StaffRoles, part: CasePart): boolean {
+  return roles.some((role) => READS[role].has(part));
 }
 
-/** May this role read this field of a case view? */
-export function mayReadField(role: StaffRole, field: CaseField): boolean {
-  return mayRead(role, CASE_FIELDS[field]);
+/** May an account with these roles read this field of a case view? */
+export function mayReadField(roles: StaffRoles, field: CaseField): boolean {
+  return mayRead(roles, CASE_FIELDS[field]);
 }
+
+/**
+ * May a case be assigned to an account with these roles? Only to someone who can work it
+ * (`cases.work`); the machine's `isAssignee` then decides what they may do with it.
+ */
+export function mayBeAssigned(roles: StaffRoles): boolean {
+  return mayDo(roles, 'cases.work');
+}
+
+/** The roles that may be assigned a case, for messages (derived from `PERMISSIONS`). */
+export const ASSIGNABLE_ROLES: readonly StaffRole[] = (
+  Object.keys(PERMISSIONS) as StaffRole[]
+).filter((role) => mayBeAssigned([role]));

@@ -1,23 +1,24 @@
 /**
  * The staff view of a case: facts from the machine's context in wire form (ISO times), the
  * events the caller may send now, and the content; each field is shown only when the
- * permission table (permissions.ts `CASE_FIELDS`) lets the caller's role read it. Pure.
+ * permission table (permissions.ts `CASE_FIELDS`) lets one of the caller's roles read it. Pure.
  */
 import type { CaseEnvelope } from '../../machines/engine';
 import type { CaseEventType } from '../../machines/events';
-import type { CaseField, StaffRole } from '../auth/permissions';
+import type { CaseField, StaffRoles } from '../auth/permissions';
 import { CASE_FIELDS, mayReadField } from '../auth/permissions';
 import type { CaseContent } from '../store/case-content';
 
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 export interface PresentCaseOptions {
-  role: StaffRole;
+  /** Every role of the caller; a field is shown when any of them reads it. */
+  roles: StaffRoles;
   nextEvents: CaseEventType[];
   content: CaseContent | null;
 }
 
-/** The JSON a staff member receives for a case they may see, shaped by their role. */
+/** The JSON a staff member receives for a case they may see, shaped by their roles. */
 export function presentCase(
   envelope: CaseEnvelope,
   options: PresentCaseOptions,
@@ -27,7 +28,7 @@ export function presentCase(
 
   return Object.fromEntries(
     fields
-      .filter((field) => field in view && mayReadField(options.role, field))
+      .filter((field) => field in view && mayReadField(options.roles, field))
       .map((field) => [field, view[field as keyof typeof view]]),
   );
 }

@@ -4,16 +4,16 @@
  * organisation's Durable Object.
  */
 import type { AuditActor } from '../audit/chain';
-import type { StaffRole } from '../auth/permissions';
+import type { RoleSet } from '../auth/roles';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 import type { StaffAccount } from '../store/org-object';
 
-/** Input of `inviteUser`, after the role title was normalised at the edge. */
+/** Input of `inviteUser`, after the role titles were normalised at the edge. */
 export interface InviteUserOptions {
   org: string;
   email: string;
-  role: StaffRole;
+  roles: RoleSet;
   units: string[];
   actor: AuditActor;
 }
@@ -30,7 +30,7 @@ export interface Invitation {
  */
 export async function inviteUser(env: Env, options: InviteUserOptions): Promise<Invitation> {
   const result = await env.ORGS.getByName(options.org).inviteUser(
-    { email: options.email, role: options.role, units: options.units },
+    { email: options.email, roles: options.roles, units: options.units },
     options.actor,
   );
   if (!result.ok) {

@@ -1,6 +1,6 @@
 /**
- * Use case: an admin changes a staff member's role, units or disabled flag. A new role or a
- * disabling ends all their sessions at once (org-object.ts). Touches only the organisation's
+ * Use case: an admin changes a staff member's roles, units or disabled flag. New roles or a
+ * disabling end all their sessions at once (org-object.ts). Touches only the organisation's
  * Durable Object.
  */
 import type { AuditActor } from '../audit/chain';

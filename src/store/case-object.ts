@@ -347,7 +347,7 @@ export class CaseObject extends DurableObject<Env> {
   }): Promise<CaseResult<{ file: AttachmentInfo }>> {
     const current = this.journal.load();
     if (!current || !canSeeCase(current.snapshot.context, request.scope)) return NOT_FOUND;
-    if (!mayRead(request.scope.role, 'content')) return NOT_FOUND;
+    if (!mayRead(request.scope.roles, 'content')) return NOT_FOUND;
     const file = readAttachment(this.sql, request.id);
     if (!file) return NOT_FOUND;
 

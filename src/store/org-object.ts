@@ -19,6 +19,7 @@ import { DurableObject } from 'cloudflare:workers';
 
 import type { AuditActor, AuditRecord, ChainVerification } from '../audit/chain';
 import type { StaffRole } from '../auth/permissions';
+import type { RoleSet } from '../auth/roles';
 import type { Env } from '../env';
 import { resolveEnv } from '../env';
 import { configureLogging } from '../log';
@@ -42,7 +43,7 @@ import { readSettings, setupOrg, updateOrgSettings } from './org/settings';
 import type { UserChanges } from './org/staff';
 import { addUser, updateUser } from './org/staff';
 import { confirmTotp, resetTotp, startTotp } from './org/totp';
-import { ORG_SCHEMA } from './org-schema';
+import { applyOrgSchema } from './org-schema';
 
 export type { StaffAccount, StaffUser } from './org/accounts';
 export { DENIALS_KEPT } from './org/denials';
@@ -67,7 +68,7 @@ export class OrgObject extends DurableObject<Env> {
     configureLogging(env.LOG_LEVEL);
     this.storage = ctx.storage;
     this.sql = ctx.storage.sql;
-    this.sql.exec(ORG_SCHEMA);
+    applyOrgSchema(ctx.storage);
   }
 
   /** Creates the organisation once; later calls change nothing and report false. */
@@ -118,7 +119,7 @@ export class OrgObject extends DurableObject<Env> {
    */
   async addUser(user: {
     email: string;
-    role: StaffRole;
+    role: StaffRole | RoleSet;
     units?: string[];
     displayName?: string;
     password: string;
@@ -165,7 +166,7 @@ export class OrgObject extends DurableObject<Env> {
 
   /** Invites a staff member; the caller shows the one-time token once (72 hours). */
   async inviteUser(
-    input: { email: string; role: StaffRole; units: string[] },
+    input: { email: string; roles: RoleSet; units: string[] },
     actor: AuditActor,
   ): Promise<
     | { ok: true; user: StaffAccount; token: string; expiresAt: number }
@@ -183,7 +184,7 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   /**
-   * Changes an account's role, units or disabled flag; ends its sessions on a change of role
+   * Changes an account's roles, units or disabled flag; ends its sessions on a change of roles
    * or a disabling. Nobody changes their own; the last active admin cannot be demoted or
    * disabled.
    */

@@ -8,6 +8,10 @@
  * sessions keep a row in `ended_sessions` for at least a session's lifetime (12 hours) so a
  * refused request can still say whose session it was. `denials` records refused staff requests
  * and failed sign-ins: who, method, route, when, why; never a body or a path parameter.
+ *
+ * `CREATE TABLE IF NOT EXISTS` leaves a table that already exists as it was, so a column added
+ * after a table first shipped is also listed in `ADDED_COLUMNS`, which `applyOrgSchema` adds
+ * to the objects created before it.
  */
 export const ORG_SCHEMA = `
 CREATE TABLE IF NOT EXISTS org (
@@ -27,6 +31,7 @@ CREATE TABLE IF NOT EXISTS users (
   email TEXT NOT NULL UNIQUE,
   display_name TEXT,
   role TEXT NOT NULL,
+  admin INTEGER NOT NULL DEFAULT 0,
   units TEXT NOT NULL DEFAULT '[]',
   password_hash TEXT,
   disabled INTEGER NOT NULL DEFAULT 0,
@@ -93,3 +98,41 @@ CREATE TABLE IF NOT EXISTS denials (
   reason TEXT NOT NULL
 );
 `;
+
+/**
+ * Columns added to tables after they first shipped, oldest first, each with the statements
+ * that add it and fill it from the data already there. A column is added once: its presence
+ * (`PRAGMA table_info`) is the record that the step ran.
+ */
+const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; statements: string[] }> = [
+  {
+    // An account may be an admin and hold a case role; before, `role = 'admin'` was the only
+    // way to be an admin.
+    table: 'users',
+    column: 'admin',
+    statements: [
+      'ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0',
+      "UPDATE users SET admin = 1 WHERE role = 'admin'",
+    ],
+  },
+];
+
+/**
+ * Creates the tables of a new organisation object and brings one created by an earlier
+ * version up to date. Each added column commits with its backfill in one transaction, so an
+ * object never holds the column without its values. Idempotent: runs in every constructor.
+ */
+export function applyOrgSchema(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  sql.exec(ORG_SCHEMA);
+  for (const step of ADDED_COLUMNS) {
+    const columns = sql
+      .exec<{ name: string }>(`PRAGMA table_info(${step.table})`)
+      .toArray()
+      .map((column) => column.name);
+    if (columns.includes(step.column)) continue;
+    storage.transactionSync(() => {
+      for (const statement of step.statements) sql.exec(statement);
+    });
+  }
+}

@@ -143,7 +143,7 @@ describe('case engine under concurrent events', () => {
               stub.dispatch({
                 command: prepare(command),
                 actor,
-                scope: { ...actor, role: 'compliance_lead' },
+                scope: { ...actor, role: 'compliance_lead', roles: ['compliance_lead'] },
               }),
             ),
           );

@@ -24,7 +24,12 @@ describe('admin user API', () => {
       body: { email, role: 'Case manager', units: ['finance'] },
     });
     expect(invited.status).toBe(201);
-    expect(invited.body.user).toMatchObject({ email, role: 'handler', status: 'invited' });
+    expect(invited.body.user).toMatchObject({
+      email,
+      role: 'handler',
+      roles: ['handler'],
+      status: 'invited',
+    });
     const url = invited.body.invitation.url as string;
     expect(url).toMatch(/^\/invite#/);
     const token = url.slice('/invite#'.length);
@@ -167,7 +172,7 @@ describe('admin user API', () => {
     ]);
   });
 
-  it("refuses changes to one's own role, units or disabled flag, and records it", async () => {
+  it("refuses changes to one's own roles, units or disabled flag, and records it", async () => {
     const org = await createOrg({
       units: ['finance'],
       staff: [
@@ -180,37 +185,38 @@ describe('admin user API', () => {
 
     for (const body of [
       { role: 'compliance_lead' },
-      { role: 'Compliance officer' },
       { role: 'reviewer' },
+      { roles: ['admin', 'Compliance officer'] },
+      { roles: ['admin', 'handler'] },
       { units: ['finance'] },
       { disabled: true },
     ]) {
       const res = await api('PATCH', `/api/users/${admin.id}`, { token: admin.token, body });
       expect(res.status, JSON.stringify(body)).toBe(403);
       expect(res.body.error).toBe('forbidden');
-      expect(res.body.message).toMatch(/your own role or units/);
+      expect(res.body.message).toMatch(/your own roles or units/);
     }
 
     // Nothing changed, the session lives, and still no case is readable.
     const after = await tablesOf(ORGS.getByName(org.slug));
     expect(after.users).toEqual(before.users);
     expect(after.audit).toEqual(before.audit);
-    expect((await api('GET', '/api/me', { token: admin.token })).body.role).toBe('admin');
+    expect((await api('GET', '/api/me', { token: admin.token })).body.roles).toEqual(['admin']);
     expect((await api('GET', '/api/cases', { token: admin.token })).status).toBe(403);
     const denials = await ORGS.getByName(org.slug).denials();
     const refused = denials.filter((d) => d.route === '/api/users/:id');
-    expect(refused).toHaveLength(5);
+    expect(refused).toHaveLength(6);
     for (const denial of refused) {
       expect(denial).toMatchObject({ userId: admin.id, role: 'admin', reason: 'forbidden' });
     }
 
     // Another admin may make the same change.
-    const changed = await api('PATCH', `/api/users/${admin.id}`, {
+    const granted = await api('PATCH', `/api/users/${admin.id}`, {
       token: org.users.admin2!.token,
-      body: { role: 'reviewer' },
+      body: { roles: ['admin', 'handler'] },
     });
-    expect(changed.status).toBe(200);
-    expect(changed.body.role).toBe('reviewer');
+    expect(granted.status).toBe(200);
+    expect(granted.body).toMatchObject({ role: 'handler', roles: ['admin', 'handler'] });
   });
 
   it('keeps the last active admin, not counting invited admins who never signed in', async () => {
@@ -226,7 +232,7 @@ describe('admin user API', () => {
       token: admin!.token,
       body: { email: `later@${org.slug}.test`, role: 'admin' },
     });
-    expect(invited.body.user).toMatchObject({ role: 'admin', status: 'invited' });
+    expect(invited.body.user).toMatchObject({ roles: ['admin'], status: 'invited' });
 
     const disabled = await api('PATCH', `/api/users/${admin2!.id}`, {
       token: admin!.token,
@@ -238,11 +244,145 @@ describe('admin user API', () => {
     // them would leave nobody able to sign in and manage the organisation. Only the system
     // can still try, since nobody may change their own account.
     const system = { id: 'system', role: 'system' };
-    for (const changes of [{ disabled: true }, { role: 'handler' as const }]) {
+    for (const changes of [
+      { disabled: true },
+      { roles: ['handler'] as const },
+      { roles: ['reviewer'] as const },
+    ]) {
       const result = await stub.updateUser(admin!.id, changes, system);
       expect(result.ok ? 'ok' : result.code, JSON.stringify(changes)).toBe('last_admin');
     }
-    expect((await api('GET', '/api/users', { token: admin!.token })).status).toBe(200);
+    // Keeping admin while gaining a case role is not a demotion.
+    const both = await stub.updateUser(admin!.id, { roles: ['admin', 'reviewer'] }, system);
+    expect(both.ok).toBe(true);
+    expect((await api('GET', '/api/users', { token: admin!.token })).status).toBe(401);
+  });
+
+  it('invites an admin with a case role and shows both roles everywhere', async () => {
+    const org = await createOrg({ staff: [{ name: 'admin', role: 'admin' }] });
+    const admin = org.users.admin!;
+    const email = `both@${org.slug}.test`;
+
+    const invited = await api('POST', '/api/users', {
+      token: admin.token,
+      body: { email, roles: ['Case manager', 'IT admin'] },
+    });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    expect(invited.body.user).toMatchObject({ role: 'handler', roles: ['admin', 'handler'] });
+    const token = (invited.body.invitation.url as string).slice('/invite#'.length);
+    await api('POST', '/api/auth/accept-invitation', {
+      body: { org: org.slug, token, password: NEW_PASSWORD },
+    });
+    const login = await api('POST', '/api/auth/login', {
+      body: { org: org.slug, email, password: NEW_PASSWORD },
+    });
+    const session = login.body.token as string;
+
+    const me = await api('GET', '/api/me', { token: session });
+    expect(me.body).toMatchObject({ role: 'handler', roles: ['admin', 'handler'] });
+    // Admin routes through the admin role, the case list through the handler role.
+    expect((await api('GET', '/api/users', { token: session })).status).toBe(200);
+    expect((await api('GET', '/api/cases', { token: session })).status).toBe(200);
+    const list = await api('GET', '/api/users', { token: admin.token });
+    expect(list.body.users.find((u: { email: string }) => u.email === email)).toMatchObject({
+      role: 'handler',
+      roles: ['admin', 'handler'],
+    });
+    const trail = await api('GET', '/api/org/audit', { token: admin.token });
+    expect(trail.body.records.at(-2)).toMatchObject({
+      type: 'USER_INVITED',
+      after: { role: 'handler', roles: 'admin+handler' },
+    });
+  });
+
+  it('ends the sessions of a user whose set of roles changes, and audits it', async () => {
+    const org = await createOrg({
+      staff: [
+        { name: 'admin', role: 'admin' },
+        { name: 'handler', role: 'handler' },
+      ],
+    });
+    const { admin, handler } = org.users;
+
+    const added = await api('PATCH', `/api/users/${handler!.id}`, {
+      token: admin!.token,
+      body: { roles: ['handler', 'admin'] },
+    });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ role: 'handler', roles: ['admin', 'handler'] });
+    expect((await api('GET', '/api/me', { token: handler!.token })).status).toBe(401);
+
+    const relogin = await ORGS.getByName(org.slug).login({
+      email: handler!.email,
+      password: PASSWORD,
+    });
+    if (!relogin.ok) throw new Error('login failed');
+    const removed = await api('PATCH', `/api/users/${handler!.id}`, {
+      token: admin!.token,
+      body: { role: 'handler' },
+    });
+    expect(removed.body).toMatchObject({ role: 'handler', roles: ['handler'] });
+    expect((await api('GET', '/api/me', { token: relogin.token })).status).toBe(401);
+    const denials = await ORGS.getByName(org.slug).denials();
+    expect(denials.filter((d) => d.reason === 'session_ended:role_changed')).toHaveLength(2);
+
+    const trail = await api('GET', '/api/org/audit', { token: admin!.token });
+    expect(trail.body.records.slice(-2)).toMatchObject([
+      {
+        type: 'USER_UPDATED',
+        actor: { id: admin!.id, role: 'admin' },
+        before: { role: 'handler', roles: 'handler' },
+        after: { role: 'handler', roles: 'admin+handler' },
+      },
+      {
+        type: 'USER_UPDATED',
+        before: { roles: 'admin+handler' },
+        after: { roles: 'handler' },
+      },
+    ]);
+  });
+
+  it('refuses unknown names, two case roles, and role with roles, changing nothing', async () => {
+    const org = await createOrg({
+      staff: [
+        { name: 'admin', role: 'admin' },
+        { name: 'handler', role: 'handler' },
+      ],
+    });
+    const { admin, handler } = org.users;
+    const stub = ORGS.getByName(org.slug);
+    const before = await tablesOf(stub);
+    const email = `x@${org.slug}.test`;
+
+    const cases: Array<[string, string, Record<string, unknown>, string]> = [
+      ['POST', '/api/users', { email, roles: ['admin', 'Janitor'] }, 'roles.1'],
+      ['POST', '/api/users', { email, roles: ['Investigator', 'Auditor'] }, 'roles'],
+      ['POST', '/api/users', { email, roles: ['admin', 'handler', 'admin'] }, 'roles'],
+      ['POST', '/api/users', { email, roles: [] }, 'roles'],
+      ['POST', '/api/users', { email, roles: 'admin' }, 'roles'],
+      ['POST', '/api/users', { email, role: 'admin', roles: ['admin'] }, 'roles'],
+      ['POST', '/api/users', { email }, 'role'],
+      ['PATCH', `/api/users/${handler!.id}`, { roles: ['Chief Vibes Officer'] }, 'roles.0'],
+      ['PATCH', `/api/users/${handler!.id}`, { roles: ['CCO', 'handler'] }, 'roles'],
+      ['PATCH', `/api/users/${handler!.id}`, { role: 'handler', roles: ['admin'] }, 'roles'],
+      ['PATCH', `/api/users/${handler!.id}`, { roles: [3] }, 'roles.0'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await api(method, path, { token: admin!.token, body });
+      const label = `${method} ${JSON.stringify(body)}`;
+      expect(res.status, label).toBe(422);
+      expect(res.body.error, label).toBe('validation_failed');
+      expect(
+        res.body.issues.map((i: { path: string }) => i.path),
+        label,
+      ).toContain(field);
+    }
+
+    const after = await tablesOf(stub);
+    expect(after.users).toEqual(before.users);
+    expect(after.audit).toEqual(before.audit);
+    expect(after.invitations).toEqual(before.invitations);
+    expect((await api('GET', '/api/me', { token: handler!.token })).status).toBe(200);
   });
 
   it('answers 404 for a user of another organisation, as for one that does not exist', async () => {

@@ -12,10 +12,12 @@ import {
   parseTotpEnforcement,
   totpRequired,
 } from '../../src/auth/lockout';
-import type { StaffRole } from '../../src/auth/permissions';
+import type { StaffAction, StaffRole } from '../../src/auth/permissions';
 import {
+  ASSIGNABLE_ROLES,
   canSeeCase,
   CASE_FIELDS,
+  mayBeAssigned,
   mayDo,
   mayRead,
   maySend,
@@ -23,9 +25,23 @@ import {
   PERMISSIONS,
   STAFF_EVENTS,
 } from '../../src/auth/permissions';
+import { CASE_ROLES } from '../../src/auth/roles';
 import { presentCase } from '../../src/cases/present-case';
 
 const ROLES: StaffRole[] = ['admin', 'compliance_lead', 'handler', 'reviewer'];
+const ACTIONS = [...new Set(ROLES.flatMap((role) => PERMISSIONS[role].actions))];
+
+const created = createCase({
+  caseId: 'c_00000000000000000000',
+  orgId: 'org',
+  caseRef: 'ABCD-EFGH',
+  mode: 'compliance',
+  channel: 'written',
+  category: 'fraud',
+  receivedAt: Date.UTC(2026, 0, 5),
+  retention: { policyVersion: 1, closedCaseDays: 1095, oralRecordDays: 1095, byOutcome: {} },
+});
+const content = { report: { description: 'secret' }, messages: [], notes: [] } as never;
 
 const contextArb = fc.record({
   mode: fc.constantFrom('compliance' as const, 'team' as const),
@@ -33,16 +49,18 @@ const contextArb = fc.record({
   assignee: fc.option(fc.constantFrom('u1', 'u2', 'u3'), { nil: null }),
   excluded: fc.subarray(['u1', 'u2', 'u3']),
 });
-const whoArb = fc.record({
-  id: fc.constantFrom('u1', 'u2', 'u3'),
-  role: fc.constantFrom(...ROLES),
-  units: fc.subarray(['finance', 'legal']),
-});
+const whoArb = fc
+  .record({
+    id: fc.constantFrom('u1', 'u2', 'u3'),
+    role: fc.constantFrom(...ROLES),
+    units: fc.subarray(['finance', 'legal']),
+  })
+  .map((who) => ({ ...who, roles: [who.role] }));
 
 describe('the permission table', () => {
   it('gives every case event to staff roles or to Whispr and the reporter, never both', () => {
     for (const type of CASE_EVENT_TYPES) {
-      const staff = ROLES.some((role) => maySend(role, type));
+      const staff = ROLES.some((role) => maySend([role], type));
       expect(staff && NON_STAFF_EVENTS.has(type), type).toBe(false);
     }
     for (const role of ROLES) {
@@ -53,18 +71,28 @@ describe('the permission table', () => {
   it('lets admins and reviewers send no event and read no report content', () => {
     for (const role of ['admin', 'reviewer'] as const) {
       expect(PERMISSIONS[role].events).toEqual([]);
-      expect(mayRead(role, 'content')).toBe(false);
+      expect(mayRead([role], 'content')).toBe(false);
     }
-    expect(mayRead('reviewer', 'audit')).toBe(true);
-    expect(mayRead('reviewer', 'states')).toBe(true);
+    expect(mayRead(['reviewer'], 'audit')).toBe(true);
+    expect(mayRead(['reviewer'], 'states')).toBe(true);
   });
 
   it('keeps users and settings to admins, and case lists from them', () => {
     for (const role of ROLES) {
-      expect(mayDo(role, 'users.manage')).toBe(role === 'admin');
-      expect(mayDo(role, 'settings.manage')).toBe(role === 'admin');
-      expect(mayDo(role, 'cases.read')).toBe(role !== 'admin');
+      expect(mayDo([role], 'users.manage')).toBe(role === 'admin');
+      expect(mayDo([role], 'settings.manage')).toBe(role === 'admin');
+      expect(mayDo([role], 'cases.read')).toBe(role !== 'admin');
     }
+  });
+
+  it('lets exactly the roles with events to send work cases and be assigned one', () => {
+    for (const role of ROLES) {
+      expect(mayDo([role], 'cases.work'), role).toBe(PERMISSIONS[role].events.length > 0);
+    }
+    expect([...ASSIGNABLE_ROLES].sort()).toEqual(['compliance_lead', 'handler']);
+    expect(mayBeAssigned(['reviewer'])).toBe(false);
+    expect(mayBeAssigned(['admin'])).toBe(false);
+    expect(mayBeAssigned(['admin', 'handler'])).toBe(true);
   });
 
   it('reserves assignment, holds, retention and export to compliance leads', () => {
@@ -75,8 +103,64 @@ describe('the permission table', () => {
       'SET_RETENTION',
       'EXPORT',
     ] as const) {
-      expect(ROLES.filter((role) => maySend(role, type))).toEqual(['compliance_lead']);
+      expect(ROLES.filter((role) => maySend([role], type))).toEqual(['compliance_lead']);
     }
+  });
+});
+
+describe('an admin who also holds a case role', () => {
+  it('may take every action of either role, and no other', () => {
+    for (const caseRole of CASE_ROLES) {
+      for (const action of ACTIONS as StaffAction[]) {
+        const either = mayDo(['admin'], action) || mayDo([caseRole], action);
+        expect(mayDo(['admin', caseRole], action), `admin+${caseRole} ${action}`).toBe(either);
+      }
+    }
+    expect(mayDo(['admin', 'handler'], 'users.manage')).toBe(true);
+    expect(mayDo(['admin', 'handler'], 'cases.record_oral')).toBe(true);
+    expect(mayDo(['admin', 'reviewer'], 'policies.manage')).toBe(false);
+  });
+
+  it('sends and reads of a case exactly what the case role alone does', () => {
+    for (const caseRole of CASE_ROLES) {
+      for (const type of CASE_EVENT_TYPES) {
+        expect(maySend(['admin', caseRole], type), `${caseRole} ${type}`).toBe(
+          maySend([caseRole], type),
+        );
+      }
+      for (const part of ['states', 'content', 'audit'] as const) {
+        expect(mayRead(['admin', caseRole], part)).toBe(mayRead([caseRole], part));
+      }
+    }
+  });
+
+  it('sees the cases the case role sees: an admin and handler only those in scope', () => {
+    fc.assert(
+      fc.property(contextArb, whoArb, fc.constantFrom(...CASE_ROLES), (context, who, caseRole) => {
+        const alone = { ...who, role: caseRole, roles: [caseRole] };
+        const both = { ...who, role: caseRole, roles: ['admin' as const, caseRole] };
+        expect(canSeeCase(context, both)).toBe(canSeeCase(context, alone));
+        if (caseRole === 'handler') {
+          expect(canSeeCase(context, both)).toBe(inScope(context, { ...who, role: 'handler' }));
+        }
+      }),
+    );
+  });
+
+  it('is shown the fields of a case its case role reads, content included for a handler', () => {
+    const view = presentCase(envelope(created, 1), {
+      roles: ['admin', 'handler'],
+      nextEvents: [],
+      content,
+    });
+    const reviewer = presentCase(envelope(created, 1), {
+      roles: ['admin', 'reviewer'],
+      nextEvents: [],
+      content,
+    });
+
+    expect(view).toHaveProperty('content');
+    expect(reviewer).not.toHaveProperty('content');
   });
 });
 
@@ -94,7 +178,7 @@ describe('canSeeCase', () => {
   it("shows a handler exactly the cases the machine's isAssignee rule lets them work", () => {
     fc.assert(
       fc.property(contextArb, whoArb, (context, who) => {
-        const handler = { ...who, role: 'handler' as const };
+        const handler = { ...who, role: 'handler' as const, roles: ['handler' as const] };
         expect(canSeeCase(context, handler)).toBe(inScope(context, handler));
       }),
     );
@@ -103,7 +187,7 @@ describe('canSeeCase', () => {
   it('shows a handler in compliance mode only the cases assigned to them', () => {
     fc.assert(
       fc.property(contextArb, whoArb, (context, who) => {
-        const handler = { ...who, role: 'handler' as const };
+        const handler = { ...who, role: 'handler' as const, roles: ['handler' as const] };
         const compliance = { ...context, mode: 'compliance' as const };
         if (canSeeCase(compliance, handler)) expect(compliance.assignee).toBe(handler.id);
       }),
@@ -112,21 +196,9 @@ describe('canSeeCase', () => {
 });
 
 describe('presentCase', () => {
-  const created = createCase({
-    caseId: 'c_00000000000000000000',
-    orgId: 'org',
-    caseRef: 'ABCD-EFGH',
-    mode: 'compliance',
-    channel: 'written',
-    category: 'fraud',
-    receivedAt: Date.UTC(2026, 0, 5),
-    retention: { policyVersion: 1, closedCaseDays: 1095, oralRecordDays: 1095, byOutcome: {} },
-  });
-  const content = { report: { description: 'secret' }, messages: [], notes: [] } as never;
-
   it('shows every field of the view to a lead, so no field is missing from the table', () => {
     const view = presentCase(envelope(created, 1), {
-      role: 'compliance_lead',
+      roles: ['compliance_lead'],
       nextEvents: [],
       content,
     });
@@ -135,7 +207,11 @@ describe('presentCase', () => {
   });
 
   it('shows a reviewer states and deadlines but never content', () => {
-    const view = presentCase(envelope(created, 1), { role: 'reviewer', nextEvents: [], content });
+    const view = presentCase(envelope(created, 1), {
+      roles: ['reviewer'],
+      nextEvents: [],
+      content,
+    });
 
     expect(view).not.toHaveProperty('content');
     expect(view).toHaveProperty('deadlines');

@@ -1,11 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CASE_ROLES,
   ROLES,
   ROLE_ALIASES,
   RoleInputSchema,
   RoleSchema,
+  RoleSetInputSchema,
+  caseRoleOf,
   normaliseRole,
+  primaryRole,
+  roleSet,
   type Role,
 } from '../../src/auth/roles.js';
 
@@ -106,5 +111,62 @@ describe('RoleInputSchema', () => {
 
   it('refuses a value that is not a string', () => {
     expect(RoleInputSchema.safeParse(3).success).toBe(false);
+  });
+});
+
+describe('roleSet', () => {
+  it('accepts any one role, and admin with any one case role, in canonical order', () => {
+    for (const role of ROLES) expect(roleSet([role])).toEqual({ ok: true, roles: [role] });
+    for (const caseRole of CASE_ROLES) {
+      const expected = { ok: true, roles: ['admin', caseRole] };
+      expect(roleSet(['admin', caseRole])).toEqual(expected);
+      expect(roleSet([caseRole, 'admin'])).toEqual(expected);
+    }
+  });
+
+  it('refuses two case roles, whatever else comes with them, and an empty list', () => {
+    for (const a of CASE_ROLES) {
+      for (const b of CASE_ROLES.filter((role) => role !== a)) {
+        const result = roleSet([a, b]);
+        expect(result.ok, `${a} and ${b}`).toBe(false);
+        expect(result.ok ? '' : result.message).toMatch(/at most one case role/);
+        expect(roleSet(['admin', a, b]).ok).toBe(false);
+      }
+    }
+    expect(roleSet([]).ok).toBe(false);
+  });
+
+  it('counts the same role named twice once', () => {
+    expect(roleSet(['admin', 'admin'])).toEqual({ ok: true, roles: ['admin'] });
+    expect(roleSet(['handler', 'handler'])).toEqual({ ok: true, roles: ['handler'] });
+  });
+
+  it('shows the case role as the role, and admin only for an admin without one', () => {
+    expect(primaryRole(['admin'])).toBe('admin');
+    expect(primaryRole(['admin', 'reviewer'])).toBe('reviewer');
+    expect(caseRoleOf(['admin'])).toBeNull();
+    expect(caseRoleOf(['admin', 'handler'])).toBe('handler');
+  });
+});
+
+describe('RoleSetInputSchema', () => {
+  it('parses titles through the alias table into a role set', () => {
+    expect(RoleSetInputSchema.parse(['IT admin', 'Case manager'])).toEqual(['admin', 'handler']);
+    expect(RoleSetInputSchema.parse(['Auditor'])).toEqual(['reviewer']);
+  });
+
+  it('names the unknown title by its place in the list', () => {
+    const result = RoleSetInputSchema.safeParse(['admin', 'Janitor']);
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual([1]);
+    expect(result.error?.issues[0]?.message).toMatch(/"Janitor" is not a known role/);
+  });
+
+  it('refuses two case roles, an empty list and more than two names', () => {
+    expect(RoleSetInputSchema.safeParse(['Investigator', 'CCO']).success).toBe(false);
+    expect(RoleSetInputSchema.safeParse([]).success).toBe(false);
+    expect(RoleSetInputSchema.safeParse(['admin', 'handler', 'admin']).success).toBe(false);
+    expect(RoleSetInputSchema.safeParse('admin').success).toBe(false);
   });
 });

@@ -11,8 +11,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 
+import type { AuditActor } from '../../audit/chain';
 import type { StaffAction } from '../../auth/permissions';
 import { mayDo } from '../../auth/permissions';
+import type { StaffUser } from '../../store/org-object';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../types';
 
@@ -27,14 +29,14 @@ export function tokenOrg(token: string): string | null {
 export interface RequireStaffOptions {
   /**
    * Let a user who must have a second factor and has none through: only the routes that
-   * enrol one (and `GET /api/me`, logout) set this.
+   * enrol one (and `GET /api/me`, logout) set this, through their route spec.
    */
   enrolment?: boolean;
 }
 
 /**
  * Requires a live staff session and puts the user on the context. A user who must have TOTP
- * and has none may only enrol.
+ * and has none may only enrol. `defineRoute` mounts it for every staff route.
  */
 export function requireStaff(options: RequireStaffOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -69,16 +71,36 @@ export function requireStaff(options: RequireStaffOptions = {}): MiddlewareHandl
   };
 }
 
-/** Requires that the caller's role may take an organisation-level action (permissions.ts). */
+/**
+ * Requires that one of the caller's roles may take an organisation-level action
+ * (permissions.ts). `defineRoute` mounts it from the route spec's `action`.
+ */
 export function requirePermission(action: StaffAction): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = c.get('user');
-    if (!mayDo(user.role, action)) {
-      throw new ApiError('forbidden', `Your role (${user.role}) may not do this (${action}).`);
+    if (!mayDo(user.roles, action)) {
+      throw new ApiError(
+        'forbidden',
+        `Your ${rolesLabel(user)} may not do this (${action}). Ask an admin for the role that may.`,
+      );
     }
 
     await next();
   };
+}
+
+/** "role (handler)" or "roles (admin, handler)", for messages. */
+export function rolesLabel(user: Pick<StaffUser, 'roles'>): string {
+  return `${user.roles.length > 1 ? 'roles' : 'role'} (${user.roles.join(', ')})`;
+}
+
+/**
+ * The caller as the organisation's own trail records them: every role they hold
+ * (`admin+handler`), since an organisation-level change may rest on any of them. A case
+ * event records the case role instead (`StaffUser.role`).
+ */
+export function orgActor(user: Pick<StaffUser, 'id' | 'roles'>): AuditActor {
+  return { id: user.id, role: user.roles.join('+') };
 }
 
 function requestInfo(c: Context<AppEnv>): { method: string; route: string } {
@@ -89,7 +111,7 @@ async function recordDenial(c: Context<AppEnv>, reason: string): Promise<void> {
   const user = c.get('user');
   await c.env.ORGS.getByName(user.org).recordDenial({
     userId: user.id,
-    role: user.role,
+    role: user.roles.join('+'),
     ...requestInfo(c),
     reason,
   });

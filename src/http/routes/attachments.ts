@@ -11,7 +11,6 @@ import { CASE_ID_PATTERN, caseStub } from '../../cases/case-stub';
 import { ATTACHMENT_ID_PATTERN, attachmentKey } from '../../store/attachment-keys';
 import { mayRead } from '../../auth/permissions';
 import { ApiError, notFound } from '../errors';
-import { requirePermission, requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { downloadHeaders } from './mailbox';
@@ -23,6 +22,7 @@ export function attachmentRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/cases/:id/attachments/:attachmentId',
       auth: 'staff',
+      action: 'cases.read',
       tag: 'cases',
       summary: 'Download a file of a case (the access is recorded in the audit trail)',
       responses: {
@@ -31,10 +31,8 @@ export function attachmentRoutes(app: Hono<AppEnv>): void {
         404: 'No such file (or not yours to see)',
       },
     },
-    requireStaff(),
-    requirePermission('cases.read'),
     async (c) => {
-      if (!mayRead(c.get('user').role, 'content')) {
+      if (!mayRead(c.get('user').roles, 'content')) {
         throw new ApiError('forbidden', 'Your role may not read the content of cases.');
       }
       const id = c.req.param('id') ?? '';
@@ -46,7 +44,7 @@ export function attachmentRoutes(app: Hono<AppEnv>): void {
 
       const access = await caseStub(c.env, user.org, id).attachmentForStaff({
         id: attachmentId,
-        scope: { id: user.id, role: user.role, units: user.units },
+        scope: { id: user.id, role: user.role, roles: user.roles, units: user.units },
         requestId: c.get('requestId'),
       });
       if (!access.ok) throw notFound('file');

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../auth/password';
 import { acceptInvitation } from '../../staff/accept-invitation';
 import { ApiError } from '../errors';
-import { requireStaff, tokenOrg } from '../middleware/staff-auth';
+import { tokenOrg } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { readJson } from '../validate';
@@ -140,11 +140,12 @@ export function authRoutes(app: Hono<AppEnv>): void {
       method: 'post',
       path: '/api/auth/logout',
       auth: 'staff',
+      action: 'own_account',
+      enrolment: true,
       tag: 'auth',
       summary: 'End this session on the server',
       responses: { 204: 'The session is ended' },
     },
-    requireStaff({ enrolment: true }),
     async (c) => {
       await c.env.ORGS.getByName(c.get('user').org).logout(c.get('sessionToken'));
 

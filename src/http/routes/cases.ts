@@ -10,11 +10,12 @@ import { z } from 'zod';
 import { acceptedEvents, restore } from '../../../machines/engine';
 import { CaseCommandSchema } from '../../../machines/events';
 import {
+  ASSIGNABLE_ROLES,
   canSeeCase,
+  mayBeAssigned,
   mayRead,
   maySend,
   NON_STAFF_EVENTS,
-  STAFF_EVENTS,
 } from '../../auth/permissions';
 import { CASE_ID_PATTERN, caseStub } from '../../cases/case-stub';
 import { listCases } from '../../cases/list-cases';
@@ -22,7 +23,7 @@ import type { CaseObject } from '../../store/case-object';
 import type { StaffUser } from '../../store/org-object';
 import { presentCase } from '../../cases/present-case';
 import { ApiError, notFound } from '../errors';
-import { requirePermission, requireStaff } from '../middleware/staff-auth';
+import { rolesLabel } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { parseWith, readJson } from '../validate';
@@ -59,13 +60,12 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/cases',
       auth: 'staff',
+      action: 'cases.read',
       tag: 'cases',
       summary: 'List the cases the caller may see (from the read model; may lag briefly)',
       query: ListQuerySchema,
       responses: { 200: 'A page of case summaries and a cursor for the next page, or null' },
     },
-    requireStaff(),
-    requirePermission('cases.read'),
     async (c) => {
       const query = parseWith(ListQuerySchema, c.req.query(), 'query');
       const user = c.get('user');
@@ -84,26 +84,26 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/cases/:id',
       auth: 'staff',
+      action: 'cases.read',
       tag: 'cases',
       summary:
         'Read a case: states, deadlines, the events you may send now, and its content if your ' +
         'role reads content',
       responses: { 200: 'The case', 404: 'No such case (or not yours to see)' },
     },
-    requireStaff(),
-    requirePermission('cases.read'),
     async (c) => {
       const user = c.get('user');
       const { stub, state } = await visibleCase(c.env, user, c.req.param('id'));
-      const content = mayRead(user.role, 'content') ? await stub.content() : null;
+      const content = mayRead(user.roles, 'content') ? await stub.content() : null;
       const snapshot = restore(state.envelope.snapshot);
+      // The machine judges the case role (`user.role`), as it does the events it is sent.
       const nextEvents = acceptedEvents(snapshot, user, Date.now()).filter((type) =>
-        maySend(user.role, type),
+        maySend(user.roles, type),
       );
 
       return c.json(
         presentCase(state.envelope, {
-          role: user.role,
+          roles: user.roles,
           nextEvents,
           content: content?.ok ? content.content : null,
         }),
@@ -117,6 +117,7 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       method: 'post',
       path: '/api/cases/:id/events',
       auth: 'staff',
+      action: 'cases.work',
       tag: 'cases',
       summary: 'Send an event to a case; the case machine accepts or refuses it',
       body: CaseCommandSchema,
@@ -125,26 +126,22 @@ export function caseRoutes(app: Hono<AppEnv>): void {
           description: 'Accepted: the new states and the audit seq',
           schema: EventResultSchema,
         },
-        403: 'Your role may not send this event',
+        403: 'Your roles may not send this event',
         404: 'No such case (or not yours to see)',
         409: 'A rule refused the event: `guard` names it',
         422: 'The event is malformed: `issues` names the fields',
       },
     },
-    requireStaff(),
     async (c) => {
       const user = c.get('user');
-      if (STAFF_EVENTS[user.role].size === 0) {
-        throw new ApiError('forbidden', `Your role (${user.role}) may not change cases.`);
-      }
       const id = c.req.param('id') ?? '';
       if (!CASE_ID_PATTERN.test(id)) throw notFound();
       const command = await readJson(c, CaseCommandSchema);
       if (NON_STAFF_EVENTS.has(command.type)) {
         throw new ApiError('forbidden', `${command.type} is not sent through the staff API.`);
       }
-      if (!maySend(user.role, command.type)) {
-        throw new ApiError('forbidden', `Your role (${user.role}) may not send ${command.type}.`);
+      if (!maySend(user.roles, command.type)) {
+        throw new ApiError('forbidden', `Your ${rolesLabel(user)} may not send ${command.type}.`);
       }
       if (command.type === 'ASSIGN') await assertAssignable(c.env, user.org, command.assignee);
 
@@ -171,17 +168,16 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/cases/:id/audit',
       auth: 'staff',
+      action: 'cases.read',
       tag: 'cases',
       summary: 'The audit trail of a case and the verification of its hash chain',
       responses: { 200: "Records, verification and the writer's count", 404: 'No such case' },
     },
-    requireStaff(),
-    requirePermission('cases.read'),
     async (c) => {
       const user = c.get('user');
       const { stub, state } = await visibleCase(c.env, user, c.req.param('id'));
-      if (!mayRead(user.role, 'audit'))
-        throw new ApiError('forbidden', 'Your role may not read audit trails.');
+      if (!mayRead(user.roles, 'audit'))
+        throw new ApiError('forbidden', 'Your roles may not read audit trails.');
       // The RPC type of a record's free-form `details` erases to never; the value is plain JSON.
       const audit = (await stub.audit()) as Awaited<ReturnType<CaseObject['audit']>>;
       if (!audit.ok) throw notFound();
@@ -191,20 +187,20 @@ export function caseRoutes(app: Hono<AppEnv>): void {
   );
 }
 
-/** An assignee must be an enabled handler or lead of the same organisation. */
+/**
+ * An assignee must be an enabled member of the same organisation whose roles work cases
+ * (permissions.ts `mayBeAssigned`).
+ */
 async function assertAssignable(
   env: AppEnv['Bindings'],
   org: string,
   assignee: string,
 ): Promise<void> {
   const user = await env.ORGS.getByName(org).user(assignee);
-  if (!user || user.disabled || (user.role !== 'handler' && user.role !== 'compliance_lead')) {
-    throw new ApiError(
-      'validation_failed',
-      'The assignee must be an active handler or compliance lead of this organisation.',
-      {
-        issues: [{ path: 'assignee', message: 'not an active handler or compliance lead' }],
-      },
-    );
+  if (!user || user.disabled || !mayBeAssigned(user.roles)) {
+    const who = `an active ${ASSIGNABLE_ROLES.join(' or ')}`;
+    throw new ApiError('validation_failed', `The assignee must be ${who} of this organisation.`, {
+      issues: [{ path: 'assignee', message: `not ${who}` }],
+    });
   }
 }

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { caseMachine, CASE_MACHINE_VERSION } from '../../../machines/case';
 import { commandSchemas } from '../../../machines/events';
 import { GUARD_MESSAGES } from '../../../machines/guards';
-import { requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 
@@ -65,11 +64,11 @@ export function machineRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/machines',
       auth: 'staff',
+      action: 'machines.read',
       tag: 'machines',
       summary: 'The case machine: regions, states, transitions, rules and event schemas',
-      responses: { 200: 'The machine definitions' },
+      responses: { 200: 'The machine definitions', 403: 'Your roles do not read the machines' },
     },
-    requireStaff(),
     (c) =>
       c.json({
         machines: [

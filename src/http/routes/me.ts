@@ -6,10 +6,10 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 
 import { parseTotpEnforcement, totpRequired } from '../../auth/lockout';
+import { ROLES } from '../../auth/roles';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../staff/enrol-totp';
 import type { ConfirmPasswordFailure } from '../../store/org/confirm-password';
 import { ApiError } from '../errors';
-import { requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { readJson } from '../validate';
@@ -19,7 +19,10 @@ export const MeSchema = z.object({
   id: z.string(),
   org: z.string(),
   email: z.string(),
-  role: z.enum(['admin', 'compliance_lead', 'handler', 'reviewer']),
+  /** The case role, else admin. */
+  role: z.enum(ROLES),
+  /** Every role: one, or admin and a case role. */
+  roles: z.array(z.enum(ROLES)),
   units: z.array(z.string()),
   totpEnabled: z.boolean(),
   mustEnrolTotp: z.boolean(),
@@ -46,11 +49,12 @@ export function meRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/me',
       auth: 'staff',
+      action: 'own_account',
+      enrolment: true,
       tag: 'auth',
       summary: 'Who is signed in, and whether they must set up a second factor first',
       responses: { 200: { description: 'The staff member', schema: MeSchema } },
     },
-    requireStaff({ enrolment: true }),
     async (c) => {
       const user = c.get('user');
       const settings = await c.env.ORGS.getByName(user.org).settings();
@@ -62,6 +66,7 @@ export function meRoutes(app: Hono<AppEnv>): void {
         org: user.org,
         email: user.email,
         role: user.role,
+        roles: user.roles,
         units: user.units,
         totpEnabled: user.totpEnabled,
         mustEnrolTotp: required && !user.totpEnabled,
@@ -75,6 +80,8 @@ export function meRoutes(app: Hono<AppEnv>): void {
       method: 'post',
       path: '/api/me/totp',
       auth: 'staff',
+      action: 'own_account',
+      enrolment: true,
       tag: 'auth',
       summary: 'Start setting up (or replacing) TOTP: a new secret, its otpauth URI and QR code',
       body: StartTotpSchema,
@@ -84,7 +91,6 @@ export function meRoutes(app: Hono<AppEnv>): void {
         423: PAUSED,
       },
     },
-    requireStaff({ enrolment: true }),
     async (c) => {
       const body = await readJson(c, StartTotpSchema);
       const user = c.get('user');
@@ -105,6 +111,8 @@ export function meRoutes(app: Hono<AppEnv>): void {
       method: 'post',
       path: '/api/me/totp/confirm',
       auth: 'staff',
+      action: 'own_account',
+      enrolment: true,
       tag: 'auth',
       summary: 'Switch TOTP on with a first valid code; returns recovery codes, shown once',
       body: ConfirmTotpSchema,
@@ -114,7 +122,6 @@ export function meRoutes(app: Hono<AppEnv>): void {
         422: 'The code is wrong',
       },
     },
-    requireStaff({ enrolment: true }),
     async (c) => {
       const body = await readJson(c, ConfirmTotpSchema);
       const user = c.get('user');
@@ -135,6 +142,7 @@ export function meRoutes(app: Hono<AppEnv>): void {
       method: 'post',
       path: '/api/me/password',
       auth: 'staff',
+      action: 'own_account',
       tag: 'auth',
       summary: 'Change your password; every session ends, this one included',
       body: ChangePasswordSchema,
@@ -145,7 +153,6 @@ export function meRoutes(app: Hono<AppEnv>): void {
         423: PAUSED,
       },
     },
-    requireStaff(),
     async (c) => {
       const body = await readJson(c, ChangePasswordSchema);
       const user = c.get('user');
@@ -171,6 +178,7 @@ export function meRoutes(app: Hono<AppEnv>): void {
       method: 'put',
       path: '/api/me/email',
       auth: 'staff',
+      action: 'own_account',
       tag: 'auth',
       summary: 'Change your email (unique in the organisation); needs your password',
       body: ChangeEmailSchema,
@@ -181,7 +189,6 @@ export function meRoutes(app: Hono<AppEnv>): void {
         423: PAUSED,
       },
     },
-    requireStaff(),
     async (c) => {
       const body = await readJson(c, ChangeEmailSchema);
       const user = c.get('user');

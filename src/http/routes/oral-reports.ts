@@ -10,13 +10,9 @@ import { z } from 'zod';
 
 import { submitReport } from '../../cases/submit-report';
 import { ApiError } from '../errors';
-import { requireStaff } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { readJson } from '../validate';
-
-/** Who may record an oral report. */
-const RECORDERS: ReadonlySet<string> = new Set(['handler', 'compliance_lead']);
 
 export const OralReportSchema = z.strictObject({
   channel: z.literal('oral'),
@@ -43,6 +39,7 @@ export function oralReportRoutes(app: Hono<AppEnv>): void {
       method: 'post',
       path: '/api/cases',
       auth: 'staff',
+      action: 'cases.record_oral',
       tag: 'cases',
       summary: 'Record an oral report (phone or meeting) as a case',
       body: OralReportSchema,
@@ -52,15 +49,12 @@ export function oralReportRoutes(app: Hono<AppEnv>): void {
             'The case; give the mailbox credentials to the reporter, they are not shown again',
           schema: OralCreatedSchema,
         },
-        403: 'Only handlers and compliance leads record oral reports',
+        403: 'Your roles do not record oral reports (permissions.ts `cases.record_oral`)',
         422: '`issues` names what is wrong',
       },
     },
-    requireStaff(),
     async (c) => {
       const user = c.get('user');
-      if (!RECORDERS.has(user.role))
-        throw new ApiError('forbidden', 'Only handlers and compliance leads record oral reports.');
       const body = await readJson(c, OralReportSchema);
       if (Date.parse(body.heardOn) > Date.now()) {
         throw new ApiError('validation_failed', 'The conversation cannot be in the future.', {

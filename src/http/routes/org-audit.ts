@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 import type { OrgObject } from '../../store/org-object';
 import { notFound } from '../errors';
-import { requirePermission, requireStaff } from '../middleware/staff-auth';
+import { orgActor } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { readJson } from '../validate';
@@ -23,12 +23,11 @@ export function orgRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/org/audit',
       auth: 'staff',
+      action: 'org_audit.read',
       tag: 'org',
       summary: "The organisation's audit trail and the verification of its hash chain",
       responses: { 200: 'Records, verification and count', 403: 'Not for your role' },
     },
-    requireStaff(),
-    requirePermission('org_audit.read'),
     async (c) => {
       const stub = c.env.ORGS.getByName(c.get('user').org);
       // The RPC type of a record's free-form `details` erases to never; the value is plain JSON.
@@ -44,12 +43,11 @@ export function orgRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/org/settings',
       auth: 'staff',
+      action: 'settings.manage',
       tag: 'org',
       summary: "The organisation's settings (admins)",
       responses: { 200: 'The settings', 403: 'Only admins' },
     },
-    requireStaff(),
-    requirePermission('settings.manage'),
     async (c) => {
       const settings = await c.env.ORGS.getByName(c.get('user').org).settings();
       if (!settings) throw notFound('organisation');
@@ -64,21 +62,17 @@ export function orgRoutes(app: Hono<AppEnv>): void {
       method: 'patch',
       path: '/api/org/settings',
       auth: 'staff',
+      action: 'settings.manage',
       tag: 'org',
       summary: 'Require TOTP for every staff member of the organisation, or not (admins)',
       body: UpdateSettingsSchema,
       responses: { 200: 'The settings', 403: 'Only admins', 422: 'Malformed' },
     },
-    requireStaff(),
-    requirePermission('settings.manage'),
     async (c) => {
       const body = await readJson(c, UpdateSettingsSchema);
       const user = c.get('user');
 
-      const result = await c.env.ORGS.getByName(user.org).updateSettings(body, {
-        id: user.id,
-        role: user.role,
-      });
+      const result = await c.env.ORGS.getByName(user.org).updateSettings(body, orgActor(user));
       if (!result.ok) throw notFound('organisation');
 
       return c.json(result.settings);

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { PolicyKind, StoredPolicyVersion } from '../../store/org/policies';
 import { isPolicyKind, POLICY_KINDS, POLICY_SCHEMAS } from '../../store/org/policies';
 import { ApiError, notFound } from '../errors';
-import { requirePermission, requireStaff } from '../middleware/staff-auth';
+import { orgActor } from '../middleware/staff-auth';
 import { defineRoute } from '../route-table';
 import type { AppEnv } from '../types';
 import { fieldIssues, readJson } from '../validate';
@@ -55,14 +55,13 @@ export function policyRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/policies',
       auth: 'staff',
+      action: 'policies.read',
       tag: 'policies',
       summary:
         'The routing, retention and intake policies in force, each as { version, document } (the ' +
         'default until a version is published)',
       responses: { 200: 'One entry per kind', 403: 'Only compliance leads and reviewers' },
     },
-    requireStaff(),
-    requirePermission('policies.read'),
     async (c) => {
       const policies = await c.env.ORGS.getByName(c.get('user').org).policies();
 
@@ -80,6 +79,7 @@ export function policyRoutes(app: Hono<AppEnv>): void {
       method: 'get',
       path: '/api/policies/:kind/versions',
       auth: 'staff',
+      action: 'policies.read',
       tag: 'policies',
       summary: 'Every published version of one kind of policy, newest first (defaults not listed)',
       responses: {
@@ -88,8 +88,6 @@ export function policyRoutes(app: Hono<AppEnv>): void {
         404: 'No such kind (routing, retention, intake)',
       },
     },
-    requireStaff(),
-    requirePermission('policies.read'),
     async (c) => {
       const kind = policyKind(c.req.param('kind'));
       // The RPC type of a stored document erases its optional fields; the value is plain JSON.
@@ -107,6 +105,7 @@ export function policyRoutes(app: Hono<AppEnv>): void {
       method: 'put',
       path: '/api/policies/:kind',
       auth: 'staff',
+      action: 'policies.manage',
       tag: 'policies',
       summary:
         'Publish a new version of one kind of policy (compliance leads). The server sets ' +
@@ -119,18 +118,17 @@ export function policyRoutes(app: Hono<AppEnv>): void {
         422: 'The document breaks its schema; `issues` names the fields',
       },
     },
-    requireStaff(),
-    requirePermission('policies.manage'),
     async (c) => {
       const kind = policyKind(c.req.param('kind'));
       const { document } = await readJson(c, PublishPolicySchema);
       validateDocument(kind, document);
       const user = c.get('user');
 
-      const result = await c.env.ORGS.getByName(user.org).publishPolicy(kind, document, {
-        id: user.id,
-        role: user.role,
-      });
+      const result = await c.env.ORGS.getByName(user.org).publishPolicy(
+        kind,
+        document,
+        orgActor(user),
+      );
       if (!result.ok) {
         if (result.code === 'not_found') throw notFound('organisation');
         throw new ApiError('validation_failed', result.message);

@@ -5,6 +5,8 @@
  * that own each change (staff.ts, invitations.ts, totp.ts, login-throttle.ts, login.ts).
  */
 import type { StaffRole } from '../../auth/permissions';
+import type { RoleSet } from '../../auth/roles';
+import { caseRoleOf, primaryRole } from '../../auth/roles';
 import type { Failure } from './failure';
 import { readSettings } from './settings';
 
@@ -14,7 +16,10 @@ export interface StaffUser {
   org: string;
   email: string;
   displayName: string | null;
+  /** The case role, else admin: what the API shows as `role` and case events record. */
   role: StaffRole;
+  /** Every role the account holds: one role, or admin and one case role (a `RoleSet`). */
+  roles: readonly StaffRole[];
   units: string[];
   totpEnabled: boolean;
 }
@@ -31,7 +36,10 @@ export type UserRow = {
   id: string;
   email: string;
   display_name: string | null;
+  /** The case role, or `admin` for an account with no case role. */
   role: string;
+  /** 1 when the account is an admin (always so when `role` is `admin`). */
+  admin: number;
   units: string;
   password_hash: string | null;
   disabled: number;
@@ -63,6 +71,20 @@ export function listAccounts(sql: SqlStorage): StaffAccount[] {
     .map((row) => toAccount(sql, row));
 }
 
+/** The roles a row holds. */
+export function rowRoles(row: Pick<UserRow, 'role' | 'admin'>): RoleSet {
+  const role = row.role as StaffRole;
+  const caseRole = caseRoleOf([role]);
+  if (caseRole === null) return ['admin'];
+
+  return row.admin === 1 ? ['admin', caseRole] : [caseRole];
+}
+
+/** The columns that store a set of roles: `role` (case role, else admin) and `admin`. */
+export function roleColumns(roles: RoleSet): { role: StaffRole; admin: 0 | 1 } {
+  return { role: primaryRole(roles), admin: roles.includes('admin') ? 1 : 0 };
+}
+
 /** The row as a `StaffUser`, stamped with the organisation's slug. */
 export function toUser(sql: SqlStorage, row: UserRow): StaffUser {
   return {
@@ -70,7 +92,8 @@ export function toUser(sql: SqlStorage, row: UserRow): StaffUser {
     org: readSettings(sql)?.slug ?? '',
     email: row.email,
     displayName: row.display_name,
-    role: row.role as StaffRole,
+    role: primaryRole(rowRoles(row)),
+    roles: rowRoles(row),
     units: JSON.parse(row.units) as string[],
     totpEnabled: row.totp_secret !== null,
   };
@@ -87,10 +110,14 @@ export function toAccount(sql: SqlStorage, row: UserRow): StaffAccount {
   };
 }
 
-/** An account's region states for audit records: role, status and second factor, no secrets. */
+/**
+ * An account's region states for audit records: role (as the API shows it), every role
+ * (`admin+handler`), status and second factor; no secrets.
+ */
 export function userStates(row: UserRow): Record<string, string> {
   return {
     role: row.role,
+    roles: rowRoles(row).join('+'),
     status: row.disabled ? 'disabled' : row.password_hash ? 'active' : 'invited',
     totp: row.totp_secret ? 'on' : 'off',
   };
@@ -114,7 +141,7 @@ export function unknownUnits(
 
 /** Can this account act as an admin now: an admin, not disabled, its invitation accepted? */
 export function isActiveAdmin(row: UserRow): boolean {
-  return row.role === 'admin' && row.disabled === 0 && row.password_hash !== null;
+  return row.admin === 1 && row.disabled === 0 && row.password_hash !== null;
 }
 
 /**
@@ -125,7 +152,7 @@ export function activeAdmins(sql: SqlStorage): number {
   return (
     sql
       .exec<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 " +
+        'SELECT COUNT(*) AS n FROM users WHERE admin = 1 AND disabled = 0 ' +
           'AND password_hash IS NOT NULL',
       )
       .toArray()[0]?.n ?? 0

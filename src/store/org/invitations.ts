@@ -5,10 +5,17 @@
  */
 import type { AuditActor } from '../../audit/chain';
 import { checkPasswordPolicy, hashPassword } from '../../auth/password';
-import type { StaffRole } from '../../auth/permissions';
+import type { RoleSet } from '../../auth/roles';
 import { randomToken } from '../../auth/tokens';
 import type { StaffAccount } from './accounts';
-import { toAccount, unknownUnits, userByEmail, userById, userStates } from './accounts';
+import {
+  roleColumns,
+  toAccount,
+  unknownUnits,
+  userByEmail,
+  userById,
+  userStates,
+} from './accounts';
 import type { Failure } from './failure';
 import { keyedHash } from './keyed-hash';
 import { appendOrgAudit } from './org-audit';
@@ -36,7 +43,7 @@ function findInvitation(sql: SqlStorage, tokenHash: string): { user_id: string }
 export function inviteUser(
   storage: DurableObjectStorage,
   serverSecret: string,
-  input: { email: string; role: StaffRole; units: string[] },
+  input: { email: string; roles: RoleSet; units: string[] },
   actor: AuditActor,
 ):
   | { ok: true; user: StaffAccount; token: string; expiresAt: number }
@@ -55,13 +62,15 @@ export function inviteUser(
   const token = `${settings.slug}.${randomToken(32)}`;
   const now = Date.now();
   const expiresAt = now + INVITATION_LIFETIME_MS;
+  const { role, admin } = roleColumns(input.roles);
   storage.transactionSync(() => {
     sql.exec(
-      'INSERT INTO users (id, email, role, units, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ' +
-        '?)',
+      'INSERT INTO users (id, email, role, admin, units, created_at, updated_at) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?)',
       id,
       email,
-      input.role,
+      role,
+      admin,
       JSON.stringify(input.units),
       now,
       now,

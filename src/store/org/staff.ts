@@ -1,18 +1,21 @@
 /**
  * Changes to staff accounts made by an admin (and by the demo seed): adding an account with a
- * password, and changing a role, units or the disabled flag. Invitations are in
+ * password, and changing its roles, units or the disabled flag. Invitations are in
  * invitations.ts, a member's own changes in own-account.ts. Touches `users`, `sessions`,
  * `audit`.
  */
 import type { AuditActor } from '../../audit/chain';
 import { hashPassword } from '../../auth/password';
 import type { StaffRole } from '../../auth/permissions';
+import type { RoleSet } from '../../auth/roles';
 import { randomToken } from '../../auth/tokens';
 import type { StaffAccount } from './accounts';
 import {
   activeAdmins,
   isActiveAdmin,
   NO_USER,
+  roleColumns,
+  rowRoles,
   toAccount,
   unknownUnits,
   userByEmail,
@@ -25,7 +28,7 @@ import { endSessions } from './sessions';
 
 /** Changes an admin may make to an account. */
 export interface UserChanges {
-  role?: StaffRole | undefined;
+  roles?: RoleSet | undefined;
   units?: string[] | undefined;
   disabled?: boolean | undefined;
 }
@@ -39,7 +42,8 @@ export async function addUser(
   sql: SqlStorage,
   user: {
     email: string;
-    role: StaffRole;
+    /** One role, or admin and a case role. */
+    role: StaffRole | RoleSet;
     units?: string[];
     displayName?: string;
     password: string;
@@ -52,13 +56,15 @@ export async function addUser(
   const passwordHash = await hashPassword(user.password);
   const id = `u_${randomToken(16)}`;
   const now = Date.now();
+  const { role, admin } = roleColumns(typeof user.role === 'string' ? [user.role] : user.role);
   sql.exec(
-    'INSERT OR IGNORE INTO users (id, email, display_name, role, units, password_hash, ' +
-      'created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO users (id, email, display_name, role, admin, units, password_hash, ' +
+      'created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     id,
     email,
     user.displayName ?? null,
-    user.role,
+    role,
+    admin,
     JSON.stringify(user.units ?? []),
     passwordHash,
     now,
@@ -70,11 +76,12 @@ export async function addUser(
 }
 
 /**
- * Changes an account's role, units or disabled flag. A change of role and a disabling end
- * every session of the account at once. Nobody changes their own role or units or disables
- * themselves: an admin could otherwise make themselves a compliance lead and read every case,
- * or widen their own scope, with no second person involved. The last active admin cannot be
- * demoted or disabled, so an organisation cannot lock itself out of its own settings.
+ * Changes an account's roles, units or disabled flag. A change of the set of roles and a
+ * disabling end every session of the account at once. Nobody changes their own roles or
+ * units or disables themselves: an admin could otherwise give themselves a case role and
+ * read every case, or widen their own scope, with no second person involved. The last active
+ * admin cannot be demoted or disabled, so an organisation cannot lock itself out of its own
+ * settings.
  */
 export function updateUser(
   storage: DurableObjectStorage,
@@ -87,22 +94,25 @@ export function updateUser(
   const sql = storage.sql;
   const row = userById(sql, id);
   if (!row) return NO_USER;
-  const roleChange = changes.role !== undefined && changes.role !== row.role;
-  const unitsChange = changes.units !== undefined && JSON.stringify(changes.units) !== row.units;
-  if (actor.id === id && (roleChange || unitsChange || (changes.disabled && !row.disabled))) {
+  const before = rowRoles(row);
+  const roles = changes.roles ?? before;
+  const units = changes.units ?? (JSON.parse(row.units) as string[]);
+  const disabled = changes.disabled ?? row.disabled === 1;
+  const rolesChange = roles.join('+') !== before.join('+');
+  const unitsChange = JSON.stringify(units) !== row.units;
+  if (actor.id === id && (rolesChange || unitsChange || (disabled && !row.disabled))) {
     return {
       ok: false,
       code: 'forbidden',
-      message: 'You cannot change your own role or units, or disable yourself. Ask another admin.',
+      message: 'You cannot change your own roles or units, or disable yourself. Ask another admin.',
     };
   }
   if (changes.units) {
     const unknown = unknownUnits(sql, changes.units);
     if (unknown) return unknown;
   }
-  const role = changes.role ?? (row.role as StaffRole);
-  const disabled = changes.disabled ?? row.disabled === 1;
-  const losesAdmin = isActiveAdmin(row) && (role !== 'admin' || disabled);
+  const { role, admin } = roleColumns(roles);
+  const losesAdmin = isActiveAdmin(row) && (admin === 0 || disabled);
   if (losesAdmin && activeAdmins(sql) <= 1) {
     return {
       ok: false,
@@ -114,15 +124,16 @@ export function updateUser(
   const now = Date.now();
   storage.transactionSync(() => {
     sql.exec(
-      'UPDATE users SET role = ?, units = ?, disabled = ?, updated_at = ? WHERE id = ?',
+      'UPDATE users SET role = ?, admin = ?, units = ?, disabled = ?, updated_at = ? WHERE id = ?',
       role,
-      JSON.stringify(changes.units ?? JSON.parse(row.units)),
+      admin,
+      JSON.stringify(units),
       disabled ? 1 : 0,
       now,
       id,
     );
     if (disabled && !row.disabled) endSessions(sql, id, 'user_disabled', now);
-    else if (role !== row.role) endSessions(sql, id, 'role_changed', now);
+    else if (rolesChange) endSessions(sql, id, 'role_changed', now);
     const after = userById(sql, id)!;
     appendOrgAudit(sql, actor, 'USER_UPDATED', userStates(row), userStates(after), {
       userId: id,
