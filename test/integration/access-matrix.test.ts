@@ -1,29 +1,55 @@
 /**
  * The route-by-role matrix, generated from the app's own route table: every staff route ×
- * every role × same or other organisation × assigned or not × enabled or disabled, against
- * an expectation written by hand below. A staff route without an expectation fails, so a new
- * route cannot land without someone deciding who may call it. Public routes must answer
- * without a session; mailbox routes must refuse staff tokens and no token.
+ * every kind of account (each role alone, and an admin who also holds a case role) × same or
+ * other organisation, or an id that exists nowhere × assigned or not × enabled or disabled,
+ * against an expectation written by hand below. A staff route without an expectation fails,
+ * so a new route cannot land without someone deciding who may call it. Another
+ * organisation's id must get the very answer an id that does not exist gets. Public routes
+ * must answer without a session; mailbox routes must refuse staff tokens and no token.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { Env } from '../../src/env';
 import type { StaffRole } from '../../src/auth/permissions';
+import type { RoleSet } from '../../src/auth/roles';
+import { randomToken } from '../../src/auth/tokens';
+import { newCaseId } from '../../src/cases/case-stub';
 import { app } from '../../src/http/app';
 import { ROUTES } from '../../src/http/route-table';
+import { appApi } from './engine-helpers';
 import type { TestOrg } from './helpers';
-import { api, createOrg, PASSWORD, sendEvent, submitCase } from './helpers';
+import { createOrg, PASSWORD, sendEvent, submitCase } from './helpers';
 
 // `env` from cloudflare:workers is typed without this project's bindings.
+// The matrix sends well over a thousand requests, so it calls the app directly (`appApi`,
+// engine-helpers.ts: workers-sdk issue 15446).
 const ORGS = (env as unknown as Env).ORGS;
 
-const ROLES: StaffRole[] = ['admin', 'compliance_lead', 'handler', 'reviewer'];
+/** The kinds of account the matrix calls with, each named by its roles. */
+type Account = 'admin' | 'compliance_lead' | 'handler' | 'reviewer' | 'admin+handler';
+
+const ACCOUNTS: Record<Account, { name: string; roles: RoleSet }> = {
+  admin: { name: 'admin', roles: ['admin'] },
+  compliance_lead: { name: 'lead', roles: ['compliance_lead'] },
+  handler: { name: 'handler', roles: ['handler'] },
+  reviewer: { name: 'reviewer', roles: ['reviewer'] },
+  // The case role decides the case routes, admin the account routes, and neither takes away
+  // what the other gives.
+  'admin+handler': { name: 'admin-handler', roles: ['admin', 'handler'] },
+};
+const KINDS = Object.keys(ACCOUNTS) as Account[];
 
 interface Scenario {
-  role: StaffRole;
-  /** The object (case, user) belongs to the caller's organisation. */
+  account: Account;
+  roles: RoleSet;
+  /**
+   * The object (case, user) belongs to the caller's organisation. False for another
+   * organisation's object, and for an id that exists nowhere (`missing`).
+   */
   sameOrg: boolean;
+  /** `:id` names an object that does not exist in any organisation. */
+  missing: boolean;
   /** The case is assigned to the caller (for roles that can be assignees). */
   assigned: boolean;
 }
@@ -31,8 +57,8 @@ interface Scenario {
 interface Fixture {
   a: TestOrg;
   b: TestOrg;
-  /** Case of A assigned to each role's user that can be an assignee. */
-  assignedCase: Partial<Record<StaffRole, string>>;
+  /** Case of A assigned to each account that can be an assignee. */
+  assignedCase: Partial<Record<Account, string>>;
   /** Case of A assigned to someone else (handler2). */
   otherCase: string;
   /** Case of B. */
@@ -52,11 +78,15 @@ interface Expectation {
   expect: (s: Scenario) => number | number[];
 }
 
-const is = (role: StaffRole, ...roles: StaffRole[]) => roles.includes(role);
-const caseRead = ({ role, sameOrg, assigned }: Scenario) => {
-  if (role === 'admin') return 403;
-  if (!sameOrg) return 404;
-  if (role === 'handler' && !assigned) return 404;
+/** Does the caller hold this role (alone or beside another)? */
+const has = (s: Scenario, role: StaffRole) => s.roles.includes(role);
+/** Is the caller's case role one of these? (An admin alone has none.) */
+const caseRoleIs = (s: Scenario, ...roles: StaffRole[]) =>
+  s.roles.some((role) => role !== 'admin' && roles.includes(role));
+const caseRead = (s: Scenario) => {
+  if (!caseRoleIs(s, 'compliance_lead', 'handler', 'reviewer')) return 403;
+  if (!s.sameOrg) return 404;
+  if (caseRoleIs(s, 'handler') && !s.assigned) return 404;
 
   return 200;
 };
@@ -79,16 +109,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
     expect: () => 409,
   },
   'GET /api/machines': { expect: () => 200 },
-  'GET /api/cases': { expect: ({ role }) => (role === 'admin' ? 403 : 200) },
+  'GET /api/cases': {
+    expect: (s) => (caseRoleIs(s, 'compliance_lead', 'handler', 'reviewer') ? 200 : 403),
+  },
   'GET /api/cases/:id': { object: 'case', expect: caseRead },
   'GET /api/cases/:id/audit': { object: 'case', expect: caseRead },
   'POST /api/cases/:id/events': {
     object: 'case',
     body: () => ({ type: 'ADD_NOTE', body: 'matrix note' }),
-    expect: ({ role, sameOrg, assigned }) => {
-      if (is(role, 'admin', 'reviewer')) return 403;
-      if (!sameOrg) return 404;
-      if (role === 'handler' && !assigned) return 404;
+    expect: (s) => {
+      if (!caseRoleIs(s, 'compliance_lead', 'handler')) return 403;
+      if (!s.sameOrg) return 404;
+      if (caseRoleIs(s, 'handler') && !s.assigned) return 404;
 
       return 200;
     },
@@ -102,53 +134,49 @@ const EXPECTATIONS: Record<string, Expectation> = {
       category: 'fraud',
       minutes: 'The caller described duplicate invoices approved by one manager.',
     }),
-    expect: ({ role }) => (is(role, 'compliance_lead', 'handler') ? 201 : 403),
+    expect: (s) => (caseRoleIs(s, 'compliance_lead', 'handler') ? 201 : 403),
   },
   // Roles that read no content are refused first (403). No file exists on the fixture cases,
   // so every other caller gets 404; the allow path is access-attachments.test.ts'.
   'GET /api/cases/:id/attachments/:attachmentId': {
     object: 'case',
-    expect: ({ role }) => (is(role, 'admin', 'reviewer') ? 403 : 404),
+    expect: (s) => (caseRoleIs(s, 'compliance_lead', 'handler') ? 404 : 403),
   },
-  'GET /api/users': { expect: ({ role }) => (role === 'admin' ? 200 : 403) },
+  'GET /api/users': { expect: (s) => (has(s, 'admin') ? 200 : 403) },
   'POST /api/users': {
     body: () => ({ email: `m-${crypto.randomUUID()}@matrix.test`, role: 'reviewer' }),
-    expect: ({ role }) => (role === 'admin' ? 201 : 403),
+    expect: (s) => (has(s, 'admin') ? 201 : 403),
   },
   'PATCH /api/users/:id': {
     object: 'user',
     body: () => ({ units: [] }),
-    expect: ({ role, sameOrg }) => (role !== 'admin' ? 403 : sameOrg ? 200 : 404),
+    expect: (s) => (!has(s, 'admin') ? 403 : s.sameOrg ? 200 : 404),
   },
   'POST /api/users/:id/totp/reset': {
     object: 'user',
-    expect: ({ role, sameOrg }) => (role !== 'admin' ? 403 : sameOrg ? 204 : 404),
+    expect: (s) => (!has(s, 'admin') ? 403 : s.sameOrg ? 204 : 404),
   },
-  'GET /api/org/audit': { expect: ({ role }) => (role === 'handler' ? 403 : 200) },
-  'GET /api/org/settings': { expect: ({ role }) => (role === 'admin' ? 200 : 403) },
+  // Everyone but a handler alone: admins run the account, leads and reviewers oversee it.
+  'GET /api/org/audit': {
+    expect: (s) => (has(s, 'admin') || caseRoleIs(s, 'compliance_lead', 'reviewer') ? 200 : 403),
+  },
+  'GET /api/org/settings': { expect: (s) => (has(s, 'admin') ? 200 : 403) },
   'PATCH /api/org/settings': {
     body: () => ({ requireTotp: false }),
-    expect: ({ role }) => (role === 'admin' ? 200 : 403),
+    expect: (s) => (has(s, 'admin') ? 200 : 403),
   },
   // Policies (policies.ts): leads and reviewers read, leads publish. The matrix names the kind
   // `x`, which does not exist: 404 shows the role got in; publishing is policies-api.test.ts'.
   'GET /api/policies': {
-    expect: ({ role }) => (is(role, 'compliance_lead', 'reviewer') ? 200 : 403),
+    expect: (s) => (caseRoleIs(s, 'compliance_lead', 'reviewer') ? 200 : 403),
   },
   'GET /api/policies/:kind/versions': {
-    expect: ({ role }) => (is(role, 'compliance_lead', 'reviewer') ? 404 : 403),
+    expect: (s) => (caseRoleIs(s, 'compliance_lead', 'reviewer') ? 404 : 403),
   },
   'PUT /api/policies/:kind': {
     body: () => ({ document: { closedCaseDays: 30, oralRecordDays: 30 } }),
-    expect: ({ role }) => (role === 'compliance_lead' ? 404 : 403),
+    expect: (s) => (caseRoleIs(s, 'compliance_lead') ? 404 : 403),
   },
-};
-
-const NAME: Record<StaffRole, string> = {
-  admin: 'admin',
-  compliance_lead: 'lead',
-  handler: 'handler',
-  reviewer: 'reviewer',
 };
 
 const keyOf = (route: { method: string; path: string }) =>
@@ -160,19 +188,36 @@ const staffRoutes = ROUTES.filter((r) => r.auth === 'staff');
 const publicRoutes = ROUTES.filter((r) => r.auth === 'public');
 const mailboxRoutes = ROUTES.filter((r) => r.auth === 'mailbox');
 
+/** An id of the right form that names nothing in any organisation. */
+function missingId(object: Expectation['object']): string {
+  return object === 'user' ? `u_${randomToken(16)}` : newCaseId();
+}
+
 function pathFor(path: string, s: Scenario, fx: Fixture, object: Expectation['object']): string {
   let id = 'x';
-  if (object === 'case') {
+  if (s.missing && object) {
+    id = missingId(object);
+  } else if (object === 'case') {
     id = !s.sameOrg
       ? fx.foreignCase
       : s.assigned
-        ? (fx.assignedCase[s.role] ?? fx.otherCase)
+        ? (fx.assignedCase[s.account] ?? fx.otherCase)
         : fx.otherCase;
   } else if (object === 'user') {
     id = s.sameOrg ? fx.targetUser : fx.foreignUser;
   }
 
   return path.replace(/:id\b/, id).replace(/:[A-Za-z]+/g, 'x');
+}
+
+/** Where `:id` may point for this route: a route without one has no "missing" case. */
+function placesFor(route: { path: string }) {
+  const places = [
+    { sameOrg: true, missing: false },
+    { sameOrg: false, missing: false },
+  ];
+
+  return /:id\b/.test(route.path) ? [...places, { sameOrg: false, missing: true }] : places;
 }
 
 async function freshToken(slug: string, email: string): Promise<string> {
@@ -183,19 +228,32 @@ async function freshToken(slug: string, email: string): Promise<string> {
 }
 
 let fx: Fixture;
-let offTokens: Record<StaffRole, string>;
+let offTokens: Record<Account, string>;
+
+/** Adds an account holding admin and a case role to an organisation, and signs it in. */
+async function addCombined(org: TestOrg, name: string, roles: RoleSet): Promise<void> {
+  const email = `${name}@${org.slug}.test`;
+  const { id } = await ORGS.getByName(org.slug).addUser({ email, role: roles, password: PASSWORD });
+  org.users[name] = { id, email, token: await freshToken(org.slug, email), role: roles[1]! };
+}
 
 beforeAll(async () => {
+  const single = KINDS.filter((kind) => ACCOUNTS[kind].roles.length === 1);
+  const combined = KINDS.filter((kind) => ACCOUNTS[kind].roles.length > 1);
   const staff = [
-    { name: 'admin', role: 'admin' as const },
-    { name: 'lead', role: 'compliance_lead' as const },
-    { name: 'handler', role: 'handler' as const },
+    ...single.map((kind) => ({ name: ACCOUNTS[kind].name, role: ACCOUNTS[kind].roles[0]! })),
     { name: 'handler2', role: 'handler' as const },
-    { name: 'reviewer', role: 'reviewer' as const },
     { name: 'target', role: 'handler' as const },
-    ...ROLES.map((role) => ({ name: `${NAME[role]}-off`, role })),
+    ...single.map((kind) => ({
+      name: `${ACCOUNTS[kind].name}-off`,
+      role: ACCOUNTS[kind].roles[0]!,
+    })),
   ];
   const a = await createOrg({ staff });
+  for (const kind of combined) {
+    await addCombined(a, ACCOUNTS[kind].name, ACCOUNTS[kind].roles);
+    await addCombined(a, `${ACCOUNTS[kind].name}-off`, ACCOUNTS[kind].roles);
+  }
   const b = await createOrg({
     staff: [
       { name: 'lead', role: 'compliance_lead' },
@@ -208,15 +266,17 @@ beforeAll(async () => {
   };
   const handlerCase = (await submitCase(a)).id;
   const leadCase = (await submitCase(a)).id;
+  const adminHandlerCase = (await submitCase(a)).id;
   const otherCase = (await submitCase(a)).id;
   await assign(handlerCase, a.users.handler!.id);
   await assign(leadCase, a.users.lead!.id);
+  await assign(adminHandlerCase, a.users[ACCOUNTS['admin+handler'].name]!.id);
   await assign(otherCase, a.users.handler2!.id);
 
   // Disabled mid-session: logged in above, disabled now.
   const stub = ORGS.getByName(a.slug);
-  for (const role of ROLES) {
-    const user = a.users[`${NAME[role]}-off`]!;
+  for (const kind of KINDS) {
+    const user = a.users[`${ACCOUNTS[kind].name}-off`]!;
     const result = await stub.updateUser(
       user.id,
       { disabled: true },
@@ -225,13 +285,17 @@ beforeAll(async () => {
     if (!result.ok) throw new Error(result.message);
   }
   offTokens = Object.fromEntries(
-    ROLES.map((role) => [role, a.users[`${NAME[role]}-off`]!.token]),
-  ) as Record<StaffRole, string>;
+    KINDS.map((kind) => [kind, a.users[`${ACCOUNTS[kind].name}-off`]!.token]),
+  ) as Record<Account, string>;
 
   fx = {
     a,
     b,
-    assignedCase: { handler: handlerCase, compliance_lead: leadCase },
+    assignedCase: {
+      handler: handlerCase,
+      compliance_lead: leadCase,
+      'admin+handler': adminHandlerCase,
+    },
     otherCase,
     foreignCase: (await submitCase(b)).id,
     targetUser: a.users.target!.id,
@@ -250,25 +314,28 @@ describe('route-by-role matrix', () => {
     expect(stale, 'expectations for routes that do not exist').toEqual([]);
   });
 
-  it('answers every staff route for every role, organisation and assignment as expected, and records each refusal', async () => {
+  it('answers every staff route for every account, organisation and assignment as expected, and records each refusal', async () => {
     const mismatches: string[] = [];
     const unexpectedAllows: string[] = [];
+    const unlike: string[] = [];
     let refusals = 0;
     const before = (await ORGS.getByName(fx.a.slug).denials(5000)).length;
 
     for (const route of staffRoutes) {
       const expectation = EXPECTATIONS[keyOf(route)];
       if (!expectation) continue;
-      for (const role of ROLES) {
-        for (const sameOrg of [true, false]) {
-          for (const assigned of [true, false]) {
-            const s = { role, sameOrg, assigned };
-            const user = fx.a.users[NAME[role]]!;
+      for (const account of KINDS) {
+        for (const assigned of [true, false]) {
+          // The answer for another organisation's object, to compare with a missing one's.
+          let foreign: { status: number; body: unknown } | undefined;
+          for (const place of placesFor(route)) {
+            const s = { account, roles: ACCOUNTS[account].roles, assigned, ...place };
+            const user = fx.a.users[ACCOUNTS[account].name]!;
             const token = expectation.freshSession
               ? await freshToken(fx.a.slug, user.email)
               : user.token;
             const body = expectation.body?.(s, fx);
-            const res = await api(
+            const res = await appApi(
               route.method.toUpperCase(),
               pathFor(route.path, s, fx, expectation.object),
               {
@@ -277,12 +344,21 @@ describe('route-by-role matrix', () => {
               },
             );
             const wanted = [expectation.expect(s)].flat();
-            const label = `${keyOf(route)} as ${role} (${sameOrg ? 'same' : 'other'} org, ${assigned ? 'assigned' : 'not assigned'})`;
+            const where = s.missing ? 'missing id' : s.sameOrg ? 'same org' : 'other org';
+            const label =
+              `${keyOf(route)} as ${account} ` +
+              `(${where}, ${assigned ? 'assigned' : 'not assigned'})`;
             if (!wanted.includes(res.status)) {
               mismatches.push(`${label}: got ${res.status}, expected ${wanted.join('|')}`);
               if (res.status < 300 && wanted.every((w) => w >= 300)) unexpectedAllows.push(label);
             }
             if (res.status === 403 || res.status === 404) refusals += 1;
+            if (!s.sameOrg && !s.missing) foreign = res;
+            if (s.missing && foreign?.status === 404) {
+              if (res.status !== 404 || JSON.stringify(res.body) !== JSON.stringify(foreign.body)) {
+                unlike.push(`${label}: ${res.status} ${JSON.stringify(res.body)}`);
+              }
+            }
           }
         }
       }
@@ -290,6 +366,7 @@ describe('route-by-role matrix', () => {
 
     expect(unexpectedAllows, 'unexpected allows').toEqual([]);
     expect(mismatches).toEqual([]);
+    expect(unlike, "another organisation's id answered unlike a missing one").toEqual([]);
     // Every refusal is recorded, in the caller's organisation, without content.
     const after = await ORGS.getByName(fx.a.slug).denials(5000);
     const denials = after.slice(0, after.length - before);
@@ -305,27 +382,29 @@ describe('route-by-role matrix', () => {
     const wrong: string[] = [];
     for (const route of staffRoutes) {
       const expectation = EXPECTATIONS[keyOf(route)];
-      for (const role of ROLES) {
+      for (const account of KINDS) {
         for (const sameOrg of [true, false]) {
-          const s = { role, sameOrg, assigned: true };
-          const body = expectation?.body?.(s, fx);
-          const res = await api(
+          const s = { account, roles: ACCOUNTS[account].roles, sameOrg, missing: false };
+          const body = expectation?.body?.({ ...s, assigned: true }, fx);
+          const res = await appApi(
             route.method.toUpperCase(),
-            pathFor(route.path, s, fx, expectation?.object),
+            pathFor(route.path, { ...s, assigned: true }, fx, expectation?.object),
             {
-              token: offTokens[role],
+              token: offTokens[account],
               ...(body === undefined ? {} : { body }),
             },
           );
-          if (res.status !== 401) wrong.push(`${keyOf(route)} as disabled ${role}: ${res.status}`);
+          if (res.status !== 401) {
+            wrong.push(`${keyOf(route)} as disabled ${account}: ${res.status}`);
+          }
         }
       }
     }
 
     expect(wrong).toEqual([]);
     const denials = await ORGS.getByName(fx.a.slug).denials(5000);
-    for (const role of ROLES) {
-      const id = fx.a.users[`${NAME[role]}-off`]!.id;
+    for (const kind of KINDS) {
+      const id = fx.a.users[`${ACCOUNTS[kind].name}-off`]!.id;
       expect(
         denials.filter((d) => d.userId === id && d.reason === 'session_ended:user_disabled').length,
       ).toBe(staffRoutes.length * 2);
@@ -334,14 +413,14 @@ describe('route-by-role matrix', () => {
 
   it('refuses every staff route without a session', async () => {
     for (const route of staffRoutes) {
-      const res = await api(route.method.toUpperCase(), route.path.replace(/:[A-Za-z]+/g, 'x'));
+      const res = await appApi(route.method.toUpperCase(), route.path.replace(/:[A-Za-z]+/g, 'x'));
       expect(res.status, keyOf(route)).toBe(401);
     }
   });
 
   it('serves public routes without a session', async () => {
     for (const route of publicRoutes) {
-      const res = await api(
+      const res = await appApi(
         route.method.toUpperCase(),
         route.path.replace(/:org\b/, fx.a.slug).replace(/:[A-Za-z]+/g, 'x'),
       );
@@ -356,7 +435,7 @@ describe('route-by-role matrix', () => {
     for (const route of mailboxRoutes.filter((r) => !harmless.has(keyOf(r)))) {
       const path = route.path.replace(/:[A-Za-z]+/g, 'x');
       for (const token of [undefined, fx.a.users.lead!.token, fx.a.users.admin!.token]) {
-        const res = await api(route.method.toUpperCase(), path, {
+        const res = await appApi(route.method.toUpperCase(), path, {
           ...(token ? { token } : {}),
           ...(route.method === 'get' ? {} : { body: {} }),
         });
