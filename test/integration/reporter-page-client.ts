@@ -17,7 +17,11 @@ export class PageClient {
   readonly cookies = new Map<string, string>();
   private formToken = '';
 
-  constructor(private readonly origin = 'http://whispr.test') {}
+  /** `headers` go with every request, as a browser sends its own on each. */
+  constructor(
+    private readonly origin = 'http://whispr.test',
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   /** GETs a page and remembers its form token. */
   async get(path: string): Promise<PageResponse> {
@@ -55,7 +59,7 @@ export class PageClient {
   private cookieHeader(): Record<string, string> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 
-    return cookie ? { cookie } : {};
+    return cookie ? { ...this.headers, cookie } : { ...this.headers };
   }
 
   private async send(request: Request): Promise<PageResponse> {
