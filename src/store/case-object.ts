@@ -89,7 +89,6 @@ export type MailboxLoginResult =
 export type MailboxResult<T> =
   ({ ok: true } & T) | { ok: false; code: 'unauthenticated' } | CaseFailure;
 
-/** What the reporter may send from the mailbox. */
 /**
  * What the reporter is told of an accepted mailbox event. Never the event's `seq`: it counts
  * every audited event, so its jumps would show the reporter internal activity between theirs.
@@ -101,6 +100,7 @@ export interface MailboxReceipt {
   oralRecord: OralRecordStatus;
 }
 
+/** What the reporter may send from the mailbox. */
 export type MailboxCommand = Extract<
   CaseCommand,
   { type: 'REPORTER_MESSAGE' | 'CONFIRM_RECORD' | 'REQUEST_CORRECTION' }
@@ -280,7 +280,6 @@ export class CaseObject extends DurableObject<Env> {
     return { ok: true, view: presentMailbox(current, readReporterContent(this.sql)) };
   }
 
-  /** Sends the reporter's event (a message, a confirmation, a correction request). */
   /**
    * Whether a mailbox session is live, keeping it so: asked before a request reads an upload
    * or counts against the organisation's limit, so that an ended session costs neither.
@@ -293,6 +292,7 @@ export class CaseObject extends DurableObject<Env> {
     return { ok: true };
   }
 
+  /** Sends the reporter's event (a message, a confirmation, a correction request). */
   async mailboxSend(
     secret: string,
     command: MailboxCommand,
@@ -305,13 +305,13 @@ export class CaseObject extends DurableObject<Env> {
     const reporter = { id: 'reporter', role: 'reporter' as const, units: [] };
     const result = this.decideAndCommit(command, reporter, requestId);
     if (!result.ok) return result;
-    this.afterCommitInBackground(result.claimed);
     const message = this.sql
       .exec<{ id: number; at: number }>(
         'SELECT id, at FROM messages WHERE seq = ?',
         result.envelope.seq,
       )
       .toArray()[0];
+    this.afterCommitInBackground(result.claimed);
 
     return {
       ok: true,
