@@ -145,7 +145,7 @@ describe('mailbox login', () => {
     expect(none.status).toBe(401);
   });
 
-  it('refuses a session token it did not issue before reading, counting or creating anything', async () => {
+  it('refuses a token it did not issue before reading, counting or creating anything', async () => {
     const org = await createOrg();
     const created = await submitCase(org);
     const issued = await mailboxLogin(created.mailbox);
@@ -192,7 +192,7 @@ describe('mailbox login', () => {
     expect((await api('GET', '/api/mailbox', { token: issued })).status).toBe(200);
   });
 
-  it('refuses a forged session cookie on the page before it reads the form or creates an object', async () => {
+  it('refuses a forged page cookie before reading the form or creating an object', async () => {
     const org = await createOrg();
     const created = await submitCase(org);
     const issued = await mailboxLogin(created.mailbox);

@@ -78,7 +78,7 @@ describe('mailbox thread', () => {
     expect(download.headers.get('content-type')).toBe('text/plain');
   });
 
-  it('answers a sent message with its id and time as the thread shows them, and no audit seq', async () => {
+  it('answers a sent message with its id and time in the thread, and no audit seq', async () => {
     const org = await createOrg();
     const created = await submitCase(org);
     // Internal events between the reporter's messages: a seq would jump over them.
@@ -97,7 +97,7 @@ describe('mailbox thread', () => {
     for (const answer of [sent, view]) expect(keysOf(answer.body)).not.toContain('seq');
   });
 
-  it('refuses a message with a refused file, stores neither and counts it against no limit', async () => {
+  it('refuses a message with a refused file: stores neither, counts against no limit', async () => {
     const org = await createOrg();
     const created = await submitCase(org);
     const session = await mailboxLogin(created.mailbox);

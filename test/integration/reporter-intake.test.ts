@@ -71,7 +71,7 @@ describe('public intake API', () => {
     expect(list.body.items).toHaveLength(0);
   });
 
-  it('refuses answers too long for a case to store with 422 naming the fields, and stores nothing', async () => {
+  it('refuses answers too long to store with 422 naming the fields, storing nothing', async () => {
     const org = await createOrg();
     // The schema's most questions, none with a maxLength: before the caps, their answers
     // together could pass the 2 MB a Durable Object stores in one row, and the report was a 500.

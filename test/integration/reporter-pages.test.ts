@@ -90,7 +90,7 @@ describe('reporter pages', () => {
     expect(mailbox.text).not.toContain(credentials.returnCode);
   });
 
-  it('sends a report once when the receipt is refreshed, and does not show the credentials again', async () => {
+  it('sends one report when the receipt is refreshed, and shows no credentials again', async () => {
     const org = await createOrg();
     const client = new PageClient();
     await client.get(`/r/${org.slug}`);
@@ -119,7 +119,7 @@ describe('reporter pages', () => {
     expect(await cases()).toBe(2);
   });
 
-  it('downloads the report’s photo from the mailbox page without its Exif, and no file of another case', async () => {
+  it('downloads the photo without Exif from the page, and no file of another case', async () => {
     const org = await createOrg();
     const reporter = new PageClient();
     await reporter.get(`/r/${org.slug}`);
@@ -249,7 +249,7 @@ describe('reporter pages', () => {
     expect(still.text).not.toContain('Open your mailbox');
   });
 
-  it('counts a page login against the organisation of its path, and refuses it at that limit', async () => {
+  it('counts a page login against its organisation, and refuses it at that limit', async () => {
     const org = await createOrg();
     const created = await api('POST', `/api/public/${org.slug}/reports`, {
       body: { category: 'fraud', description: FORM.description },

@@ -67,7 +67,7 @@ describe('nothing identifies the reporter', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  it('stores and logs none of the identifying request headers of submissions and mailbox visits', async () => {
+  it('stores and logs no identifying header of submissions and mailbox visits', async () => {
     const org = await createOrg();
 
     // Through the API.

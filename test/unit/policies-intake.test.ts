@@ -474,7 +474,7 @@ describe('default policies', () => {
 });
 
 describe('withAnswerLimits', () => {
-  it('makes every text question state the limit validateIntake holds it to, and changes nothing else', () => {
+  it('gives each text question the limit validateIntake applies, and changes nothing else', () => {
     fc.assert(
       fc.property(policyArb, (policy) => {
         const shown = withAnswerLimits(policy);
