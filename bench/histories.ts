@@ -7,13 +7,14 @@
  * accepts; the hand-written reducer is then checked against these histories before timing.
  */
 import type { CaseInput } from '../machines/context';
-import type { CaseEnvelope, RegionStates } from '../machines/engine';
+import type { CaseEnvelope } from '../machines/engine';
 import { createCase, decide, envelope, restore, statesOf } from '../machines/engine';
 import type { Actor, CaseEvent } from '../machines/events';
-import { auditDetails, OUTCOMES } from '../machines/events';
+import { OUTCOMES } from '../machines/events';
 import { DAY_MS } from '../machines/time';
-import type { AuditDraft, AuditRecord } from '../src/audit/chain';
+import type { AuditRecord } from '../src/audit/chain';
 import { appendRecord } from '../src/audit/chain';
+import { auditDraft } from '../src/cases/decide-event';
 
 /** One case: its stored form after ROUTE, its newest audit record, and the events to replay. */
 export interface History {
@@ -39,18 +40,6 @@ export function prng(seed: number): () => number {
 export const LEAD: Actor = { id: 'u_lead', role: 'compliance_lead', units: [] };
 export const SYSTEM: Actor = { id: 'system', role: 'system', units: [] };
 const STAFF = ['u_lead', 'u_hal', 'u_hana'];
-
-/** The audit draft of an event, as the case's Durable Object writes it (case-object.ts). */
-export function draftOf(event: CaseEvent, before: RegionStates, after: RegionStates): AuditDraft {
-  return {
-    at: new Date(event.at).toISOString(),
-    actor: { id: event.actor.id, role: event.actor.role },
-    type: event.type,
-    before: { ...before },
-    after: { ...after },
-    details: auditDetails(event),
-  };
-}
 
 type Pick = (random: () => number, at: number, closedAt: number | null) => CaseEvent;
 
@@ -129,7 +118,7 @@ function createdCase(index: number, receivedAt: number): Omit<History, 'events'>
   };
   const routed = decide(created, route);
   if (!routed.ok) throw new Error(`ROUTE refused: ${routed.message}`);
-  const second = appendRecord(first, draftOf(route, routed.before, routed.after));
+  const second = appendRecord(first, auditDraft(route, routed.before, routed.after));
 
   return { initial: envelope(routed.snapshot, second.seq), lastRecord: second };
 }

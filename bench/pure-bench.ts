@@ -12,9 +12,10 @@ import type { CaseEnvelope } from '../machines/engine';
 import { canonicalJson } from '../src/audit/canonical';
 import type { AuditRecord } from '../src/audit/chain';
 import { appendRecord } from '../src/audit/chain';
+import { auditDraft, decideEvent } from '../src/cases/decide-event';
 import { handDecide } from './hand-reducer';
 import type { History } from './histories';
-import { draftOf, generateHistories } from './histories';
+import { generateHistories } from './histories';
 
 /** What one side of the comparison measured, in nanoseconds per event. */
 export interface PureSide {
@@ -47,18 +48,17 @@ type Step = (
 
 /** What the DO does per event between reading and writing SQL (case-object.ts). */
 const machineStep: Step = (current, prev, event) => {
-  const decision = decide(restore(current.snapshot), event);
+  const decision = decideEvent(current, prev, event, event.actor, event.at);
   if (!decision.ok) throw new Error(`machine refused ${event.type}: ${decision.message}`);
-  const record = appendRecord(prev, draftOf(event, decision.before, decision.after));
 
-  return { next: envelope(decision.snapshot, record.seq), record };
+  return { next: decision.envelope, record: decision.record };
 };
 
 /** The same step with the hand-written reducer in place of restore, decide and persist. */
 const handStep: Step = (current, prev, event) => {
   const decision = handDecide(current.snapshot, event);
   if (!decision.ok) throw new Error(`hand reducer refused ${event.type}: ${decision.reason}`);
-  const record = appendRecord(prev, draftOf(event, decision.before, decision.after));
+  const record = appendRecord(prev, auditDraft(event, decision.before, decision.after));
   const next = { machine: 'case', version: current.version, snapshot: decision.next };
 
   return { next: { ...next, seq: record.seq } as CaseEnvelope, record };
@@ -149,7 +149,7 @@ function machinePhases(histories: History[], events: number): Record<string, num
       const decision = decide(snapshot, event);
       const t2 = performance.now();
       if (!decision.ok) throw new Error(decision.message);
-      const record = appendRecord(prev, draftOf(event, decision.before, decision.after));
+      const record = appendRecord(prev, auditDraft(event, decision.before, decision.after));
       const t3 = performance.now();
       current = envelope(decision.snapshot, record.seq);
       phases.add([t0, t1, t2, t3, performance.now()]);
@@ -171,7 +171,7 @@ function handPhases(histories: History[], events: number): Record<string, number
       const decision = handDecide(current.snapshot, event);
       const t1 = performance.now();
       if (!decision.ok) throw new Error(decision.reason);
-      const record = appendRecord(prev, draftOf(event, decision.before, decision.after));
+      const record = appendRecord(prev, auditDraft(event, decision.before, decision.after));
       const t2 = performance.now();
       current = { ...current, snapshot: decision.next, seq: record.seq };
       phases.add([t0, t1, t2, performance.now()]);

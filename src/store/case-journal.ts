@@ -9,6 +9,7 @@
  * leave them wrong.
  */
 import type { CaseEnvelope } from '../../machines/engine';
+import { upgradeEnvelope } from '../../machines/migrations';
 import type { AuditRecord } from '../audit/chain';
 
 export class CaseJournal {
@@ -20,13 +21,22 @@ export class CaseJournal {
     private readonly storage: DurableObjectStorage,
   ) {}
 
-  /** The stored envelope, or null before the case exists. Treat it as immutable. */
+  /**
+   * The stored envelope in the current machine version, or null before the case exists.
+   * Treat it as immutable. An envelope written under an earlier version is upgraded here
+   * (machines/migrations.ts) and stored in the new version with the next commit; one this
+   * build cannot read is an operator's problem (a rollback past a machine change), not a
+   * client's, and throws.
+   */
   load(): CaseEnvelope | null {
     if (this.envelope !== undefined) return this.envelope;
     const row = this.sql
       .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'envelope'")
       .toArray()[0];
-    this.envelope = row ? (JSON.parse(row.value) as CaseEnvelope) : null;
+    if (!row) return (this.envelope = null);
+    const upgraded = upgradeEnvelope(JSON.parse(row.value) as CaseEnvelope);
+    if (!upgraded.ok) throw new Error(upgraded.message);
+    this.envelope = upgraded.envelope;
 
     return this.envelope;
   }

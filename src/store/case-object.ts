@@ -16,10 +16,11 @@ import type { CaseInput, OralRecordStatus } from '../../machines/context';
 import type { CaseEnvelope, RegionStates } from '../../machines/engine';
 import { createCase, decide, envelope, nextTimer, restore, statesOf } from '../../machines/engine';
 import type { CaseCommand, CaseEvent } from '../../machines/events';
-import { auditDetails, fileFact } from '../../machines/events';
-import type { AuditActor, AuditDraft, AuditRecord, ChainVerification } from '../audit/chain';
+import { fileFact } from '../../machines/events';
+import type { AuditActor, AuditRecord, ChainVerification } from '../audit/chain';
 import { appendRecord, verifyChain } from '../audit/chain';
 import type { StaffPrincipal } from '../auth/permissions';
+import { auditDraft, decideEvent } from '../cases/decide-event';
 import { canSeeCase, mayRead } from '../auth/permissions';
 import type { Env } from '../env';
 import { resolveEnv } from '../env';
@@ -39,7 +40,8 @@ import { CaseJournal } from './case-journal';
 import { CaseMailbox } from './case-mailbox';
 import { CASE_SCHEMA } from './case-schema';
 import type { OutboxRow } from './outbox';
-import { effectsOf, Outbox } from './outbox';
+import { effectsOf } from './case-effects';
+import { Outbox } from './outbox';
 
 /** What the host supplies to create a case. */
 export interface CreateCaseRequest {
@@ -158,14 +160,14 @@ export class CaseObject extends DurableObject<Env> {
     };
     const routed = decide(created, route);
     if (!routed.ok) return routed;
-    const second = appendRecord(first, draftOf(route, routed.before, routed.after));
+    const second = appendRecord(first, auditDraft(route, routed.before, routed.after));
     const next = envelope(routed.snapshot, second.seq);
 
     let claimed: OutboxRow[] = [];
     this.journal.commit(next, [first, second], () => {
       writeContent(this.sql, { kind: 'report', report: request.report }, first.seq, at);
       this.mailbox.create(request.mailbox);
-      this.outbox.enqueue(effectsOf(route, next), at, next.seq);
+      this.outbox.enqueue(effectsOf(route, next, null), at, next.seq);
       this.outbox.enqueue(
         [
           { kind: 'register_mailbox', tokenDigest: request.mailbox.tokenDigest },
@@ -415,22 +417,16 @@ export class CaseObject extends DurableObject<Env> {
     const current = this.journal.load();
     if (!current) return NOT_FOUND;
 
-    const snapshot = restore(current.snapshot);
-    const at = Math.max(now, snapshot.context.lastEventAt);
-    const event = { ...command, at, actor } as CaseEvent;
-    const decision = decide(snapshot, event);
+    const decision = decideEvent(current, this.journal.lastRecord(), command, actor, now);
     if (!decision.ok) return decision;
+    const { event, record, envelope: next } = decision;
+    const at = event.at;
 
-    const record = appendRecord(
-      this.journal.lastRecord(),
-      draftOf(event, decision.before, decision.after),
-    );
-    const next = envelope(decision.snapshot, record.seq);
     let claimed: OutboxRow[] = [];
     this.journal.commit(next, [record], () => {
       const content = contentOf(event);
       if (content) writeContent(this.sql, content, record.seq, at);
-      this.outbox.enqueue(effectsOf(event, next), at, next.seq);
+      this.outbox.enqueue(effectsOf(event, next, current), at, next.seq);
       if (event.type === 'PURGE') {
         // Files and the mailbox go with the content: the R2 objects and the directory entry
         // are removed through the outbox, the sessions here and now.
@@ -494,15 +490,4 @@ export class CaseObject extends DurableObject<Env> {
 
 function iso(at: number): string {
   return new Date(at).toISOString();
-}
-
-function draftOf(event: CaseEvent, before: RegionStates, after: RegionStates): AuditDraft {
-  return {
-    at: iso(event.at),
-    actor: { id: event.actor.id, role: event.actor.role },
-    type: event.type,
-    before: { ...before },
-    after: { ...after },
-    details: auditDetails(event),
-  };
 }

@@ -14,7 +14,7 @@ import {
   type RegionStates,
 } from '../../src/audit/chain';
 
-const RUNS = { numRuns: 500 };
+const RUNS = { numRuns: 1_000 };
 
 // ---------------------------------------------------------------------------------------------
 // Generators

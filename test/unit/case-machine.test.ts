@@ -12,6 +12,7 @@ import {
   acceptedEvents,
   createCase,
   decide,
+  envelope,
   persist,
   sampleEvent,
   statesOf,
@@ -21,6 +22,9 @@ import { CASE_EVENT_TYPES } from '../../machines/events';
 import type { GuardName } from '../../machines/guards';
 import { GUARD_MESSAGES, guards } from '../../machines/guards';
 import { DAY_MS } from '../../machines/time';
+import type { AuditRecord } from '../../src/audit/chain';
+import { GENESIS_HASH, verifyChain } from '../../src/audit/chain';
+import { decideEvent } from '../../src/cases/decide-event';
 import {
   ACTORS,
   ASSIGNEES,
@@ -34,7 +38,7 @@ import {
   TEAMS,
 } from './arbitraries';
 
-const RUNS = 600;
+const RUNS = 1_000;
 
 /** Property tests run for seconds, longer on a loaded machine. */
 const SLOW = { timeout: 60_000 };
@@ -251,6 +255,39 @@ describe('accounting', SLOW, () => {
           Array.from({ length: accepted }, (_, i) => i + 1),
         );
         expect(persist(host.snapshot)).toEqual(persist(replayed.final));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+  it("through the case object's own step: one chained record per accepted event, none per refusal", () => {
+    fc.assert(
+      fc.property(historyArb(), (history) => {
+        const replayed = replay(history);
+        let current = envelope(createCase(history.input), 0);
+        let last: AuditRecord | null = null;
+        const records: AuditRecord[] = [];
+
+        for (const { event } of replayed.decided) {
+          const { at, actor, ...command } = event;
+          const stored = structuredClone(current);
+          const result = decideEvent(current, last, command as CaseCommand, actor, at);
+          expect(current).toEqual(stored);
+          if (!result.ok) continue;
+
+          expect(result.record.seq).toBe(records.length + 1);
+          expect(result.record.prevHash).toBe(last?.hash ?? GENESIS_HASH);
+          expect(result.envelope.seq).toBe(result.record.seq);
+          expect(result.record.type).toBe(event.type);
+          expect(result.record.actor).toEqual({ id: actor.id, role: actor.role });
+          expect(result.record.before).toEqual(current.snapshot.value);
+          expect(result.record.after).toEqual(result.envelope.snapshot.value);
+          records.push(result.record);
+          [current, last] = [result.envelope, result.record];
+        }
+
+        expect(records).toHaveLength(replayed.decided.filter((d) => d.decision.ok).length);
+        expect(verifyChain(records)).toMatchObject({ valid: true, length: records.length });
+        expect(current.snapshot).toEqual(persist(replayed.final));
       }),
       { numRuns: RUNS },
     );

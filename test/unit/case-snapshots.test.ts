@@ -17,6 +17,7 @@ import {
   statesOf,
 } from '../../machines/engine';
 import { CASE_EVENT_TYPES } from '../../machines/events';
+import { upgradeEnvelope } from '../../machines/migrations';
 import { DAY_MS } from '../../machines/time';
 import { ACTORS, historyArb, replay } from './arbitraries';
 
@@ -81,14 +82,12 @@ const fixtures = Object.entries(files).map(([path, data]) => ({
   envelope: data as CaseEnvelope,
 }));
 
-/**
- * The persisted form of a stored envelope in the current version. No version before 1 exists;
- * raising CASE_MACHINE_VERSION without adding a migration here makes this suite fail.
- */
+/** The persisted form of a stored envelope, upgraded as the case's object upgrades it. */
 function upgrade(stored: CaseEnvelope): PersistedCase {
-  if (stored.version === CASE_MACHINE_VERSION) return stored.snapshot;
+  const upgraded = upgradeEnvelope(stored);
+  if (!upgraded.ok) throw new Error(upgraded.message);
 
-  throw new Error(`no migration from case machine v${stored.version} to v${CASE_MACHINE_VERSION}`);
+  return upgraded.envelope.snapshot;
 }
 
 describe('stored fixtures', SLOW, () => {
@@ -116,6 +115,14 @@ describe('stored fixtures', SLOW, () => {
     if (stored.version === CASE_MACHINE_VERSION) {
       expect(envelope(snapshot, stored.seq)).toEqual(stored);
     }
+  });
+
+  it('are refused when written by a newer machine than this build knows, or by another machine', () => {
+    const stored = fixtures[0]!.envelope;
+    const newer = upgradeEnvelope({ ...stored, version: CASE_MACHINE_VERSION + 1 });
+    expect(newer).toMatchObject({ ok: false, code: 'unknown_version' });
+    const other = upgradeEnvelope({ ...stored, machine: 'hold' as 'case' });
+    expect(other).toMatchObject({ ok: false, code: 'unknown_version' });
   });
 
   it('of the current version cover every state of every region and of the oral record', () => {
