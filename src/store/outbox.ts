@@ -10,51 +10,17 @@
  */
 import type { CaseEnvelope } from '../../machines/engine';
 import { nextTimer, restore } from '../../machines/engine';
-
-import type { CaseEvent } from '../../machines/events';
 import type { Env } from '../env';
 import { log } from '../log';
 import { attachmentPrefix } from './attachment-keys';
-import { caseKey, summarise } from './kv-layout';
+import type { Effect } from './case-effects';
+import { caseKey, listMetadata, summarise } from './kv-layout';
 import { directoryShard } from './mailbox-directory';
-
-/** Who a notification is for; the consumer resolves addresses from the organisation. */
-export type Recipient = 'leads' | 'assignee';
-
-export type NotifyTemplate =
-  'case_received' | 'case_assigned' | 'reporter_message' | 'deadline_missed';
-
-export type Effect =
-  | { kind: 'mirror' }
-  | { kind: 'register_mailbox'; tokenDigest: string }
-  | { kind: 'unregister_mailbox'; tokenDigest: string }
-  | { kind: 'purge_attachments' }
-  | { kind: 'notify'; template: NotifyTemplate; to: Recipient };
 
 /** How long a claimed row is left alone before another delivery may try it, in ms. */
 const CLAIM_MS = 30_000;
 /** Backoff after a failed delivery: 1 s doubling to at most 10 minutes. */
 const retryDelay = (attempts: number) => Math.min(1000 * 2 ** attempts, 600_000);
-
-/** The side effects of an accepted event. Every event mirrors; some notify. */
-export function effectsOf(event: CaseEvent, next: CaseEnvelope): Effect[] {
-  const effects: Effect[] = [{ kind: 'mirror' }];
-  const context = next.snapshot.context;
-  if ((event.type === 'ASSIGN' || event.type === 'ROUTE') && context.assignee) {
-    effects.push({ kind: 'notify', template: 'case_assigned', to: 'assignee' });
-  }
-  if (event.type === 'REPORTER_MESSAGE' || event.type === 'REQUEST_CORRECTION') {
-    effects.push({
-      kind: 'notify',
-      template: 'reporter_message',
-      to: context.assignee ? 'assignee' : 'leads',
-    });
-  }
-  if (event.type === 'TICK')
-    effects.push({ kind: 'notify', template: 'deadline_missed', to: 'leads' });
-
-  return effects;
-}
 
 /** A row of the outbox as delivery reads it. */
 export type OutboxRow = {
@@ -171,7 +137,7 @@ export class Outbox {
       const wake = nextTimer(restore(current.snapshot));
       const summary = summarise(context, current.snapshot.value, current.seq, wake);
       await this.env.CASES_KV.put(caseKey(context.orgId, context.caseId), JSON.stringify(summary), {
-        metadata: summary,
+        metadata: listMetadata(summary),
       });
       return;
     }
