@@ -17,6 +17,9 @@ export interface ListCasesOptions {
   limit: number;
 }
 
+/** A cursor KV did not accept: not one a list of this organisation handed out. */
+export class InvalidCursorError extends Error {}
+
 export interface CasePage {
   items: CaseSummary[];
   cursor: string | null;
@@ -35,13 +38,21 @@ export async function listCases(env: Env, options: ListCasesOptions): Promise<Ca
   let cursor = options.cursor;
 
   for (let pages = 0; pages < MAX_KV_PAGES && items.length < options.limit; pages += 1) {
-    const page = await env.CASES_KV.list<CaseSummary>({
+    const request = {
       prefix: caseListPrefix(options.org),
       cursor,
       limit: options.limit - items.length,
+    };
+    // Only a cursor from the client can be bad; one KV handed out on the last page is not.
+    const page = await env.CASES_KV.list<CaseSummary>(request).catch((error: unknown) => {
+      if (pages === 0 && cursor !== undefined) throw new InvalidCursorError();
+      throw error;
     });
     for (const key of page.keys) {
-      const summary = key.metadata;
+      // Metadata that left exclusions or names out decides nothing: the value is complete.
+      const summary = key.metadata?.partial
+        ? await env.CASES_KV.get<CaseSummary>(key.name, 'json')
+        : key.metadata;
       if (summary && canSeeCase({ ...summary, mode: options.mode }, options.user)) {
         items.push(summary);
       }

@@ -16,7 +16,11 @@ export function caseListPrefix(orgId: string): string {
   return `org/${orgId}/case/`;
 }
 
-/** What a case list shows; stored as both value and list metadata (under KV's 1024 bytes). */
+/**
+ * What a case list shows. The whole summary is the key's value; its list metadata is the same
+ * summary when it fits KV's 1024 bytes and holds every exclusion, and otherwise a shortened
+ * copy marked `partial`, for which a list reads the value (see `listMetadata`).
+ */
 export interface CaseSummary {
   id: string;
   caseRef: string;
@@ -32,7 +36,15 @@ export interface CaseSummary {
   /** When the case's own alarm should next fire (a deadline or a purge), for the cron sweep. */
   nextWakeAt: string | null;
   seq: number;
+  /** Set on list metadata that left something out: read the key's value before deciding. */
+  partial?: true;
 }
+
+/** KV's limit on a key's metadata, as serialised JSON (PLATFORM.md, "Workers KV"). */
+export const KV_METADATA_BYTES = 1024;
+
+/** Exclusions carried in list metadata; a case with more is listed from its value. */
+const METADATA_EXCLUDED = 5;
 
 /** The summary of a case, for KV. */
 export function summarise(
@@ -49,7 +61,7 @@ export function summarise(
     states,
     team: context.team,
     assignee: context.assignee,
-    excluded: context.excluded.slice(0, 5),
+    excluded: [...context.excluded],
     receivedAt: new Date(context.receivedAt).toISOString(),
     deadlines: {
       acknowledgeBy: new Date(context.deadlines.acknowledgeBy).toISOString(),
@@ -59,4 +71,26 @@ export function summarise(
     nextWakeAt: nextWakeAt === null ? null : new Date(nextWakeAt).toISOString(),
     seq,
   };
+}
+
+/**
+ * The list metadata of a summary: the summary itself when it is complete within KV's limit.
+ * Otherwise the exclusions are cut to a few and, if it is still too long (long team and
+ * assignee names), the names too; either way it is marked `partial`, so that nobody whose
+ * exclusion was cut can see the case in a list (list-cases.ts reads the value then).
+ */
+export function listMetadata(summary: CaseSummary): CaseSummary {
+  const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+  if (summary.excluded.length <= METADATA_EXCLUDED && bytes(summary) <= KV_METADATA_BYTES) {
+    return summary;
+  }
+
+  const cut: CaseSummary = {
+    ...summary,
+    excluded: summary.excluded.slice(0, METADATA_EXCLUDED),
+    partial: true,
+  };
+  if (bytes(cut) <= KV_METADATA_BYTES) return cut;
+
+  return { ...cut, excluded: [], team: null, assignee: null, category: '' };
 }
