@@ -12,7 +12,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 
-import type { CaseInput, OralRecordStatus } from '../../machines/context';
+import type { CaseInput } from '../../machines/context';
 import type { CaseEnvelope, RegionStates } from '../../machines/engine';
 import { createCase, decide, envelope, nextTimer, restore, statesOf } from '../../machines/engine';
 import type { CaseCommand, CaseEvent } from '../../machines/events';
@@ -98,8 +98,6 @@ export type MailboxResult<T> =
 export interface MailboxReceipt {
   /** The message the event added to the thread (its id and time as the thread shows them). */
   message: { id: string; at: string } | null;
-  /** Where the oral record stands after the event; 'none' for a written report. */
-  oralRecord: OralRecordStatus;
 }
 
 /** What the reporter may send from the mailbox. */
@@ -317,10 +315,7 @@ export class CaseObject extends DurableObject<Env> {
 
     return {
       ok: true,
-      receipt: {
-        message: message ? { id: String(message.id), at: iso(message.at) } : null,
-        oralRecord: result.envelope.snapshot.context.oralRecord,
-      },
+      receipt: { message: message ? { id: String(message.id), at: iso(message.at) } : null },
     };
   }
 
