@@ -77,7 +77,14 @@ export type ChainVerification =
     };
 
 /** Why a record breaks the chain; see `brokenAt` in {@link ChainVerification}. */
-export type ChainFault = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
+export type ChainFault =
+  | 'seq_gap'
+  | 'prev_hash_mismatch'
+  | 'hash_mismatch'
+  /** The chain is consistent but shorter than its writer's count: records were cut off. */
+  | 'missing_records'
+  /** The chain is consistent but longer than its writer's count: records were appended. */
+  | 'unexpected_records';
 
 const utf8 = new TextEncoder();
 
@@ -139,6 +146,28 @@ export function verifyChain(records: readonly AuditRecord[]): ChainVerification 
   }
 
   return { valid: true, brokenAt: null, length: records.length };
+}
+
+/**
+ * {@link verifyChain}, anchored at the writer's own count of records: a chain whose newest
+ * records were removed, or that gained records the writer never committed, verifies on its
+ * own but not against the count. `brokenAt` is then the first seq missing, or the first extra.
+ */
+export function verifyAnchored(
+  records: readonly AuditRecord[],
+  anchor: { length: number },
+): ChainVerification {
+  const verification = verifyChain(records);
+  if (!verification.valid || records.length === anchor.length) return verification;
+
+  const short = records.length < anchor.length;
+
+  return {
+    valid: false,
+    brokenAt: (short ? records.length : anchor.length) + 1,
+    reason: short ? 'missing_records' : 'unexpected_records',
+    length: records.length,
+  };
 }
 
 function findFault(

@@ -18,7 +18,7 @@ import { createCase, decide, envelope, nextTimer, restore, statesOf } from '../.
 import type { CaseCommand, CaseEvent } from '../../machines/events';
 import { fileFact } from '../../machines/events';
 import type { AuditActor, AuditRecord, ChainVerification } from '../audit/chain';
-import { appendRecord, verifyChain } from '../audit/chain';
+import { appendRecord, verifyAnchored } from '../audit/chain';
 import type { StaffPrincipal } from '../auth/permissions';
 import { auditDraft, decideEvent } from '../cases/decide-event';
 import { canSeeCase, mayRead } from '../auth/permissions';
@@ -223,7 +223,12 @@ export class CaseObject extends DurableObject<Env> {
 
     const records = this.journal.records();
 
-    return { ok: true, records, verification: verifyChain(records), seq: current.seq };
+    return {
+      ok: true,
+      records,
+      verification: verifyAnchored(records, { length: current.seq }),
+      seq: current.seq,
+    };
   }
 
   /**

@@ -1,5 +1,7 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
+import { caseObject } from './engine-helpers';
 import { api, createOrg, sendEvent, submitCase } from './helpers';
 
 describe('case API', () => {
@@ -52,6 +54,27 @@ describe('case API', () => {
       'GIVE_FEEDBACK',
       'CLOSE',
     ]);
+  });
+
+  it('reports a trail whose newest record was removed from storage as broken there', async () => {
+    const org = await createOrg();
+    const { lead } = org.users;
+    const created = await submitCase(org);
+    await sendEvent(lead!.token, created.id, { type: 'ACKNOWLEDGE' });
+
+    await runInDurableObject(caseObject(org.slug, created.id), async (_, state) => {
+      state.storage.sql.exec('DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)');
+    });
+    const audit = await api('GET', `/api/cases/${created.id}/audit`, { token: lead!.token });
+
+    expect(audit.body.seq).toBe(3);
+    expect(audit.body.records).toHaveLength(2);
+    expect(audit.body.verification).toEqual({
+      valid: false,
+      brokenAt: 3,
+      reason: 'missing_records',
+      length: 2,
+    });
   });
 
   it('refuses to close a case under legal hold, naming the rule', async () => {

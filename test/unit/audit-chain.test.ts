@@ -8,6 +8,7 @@ import {
   appendRecord,
   GENESIS_HASH,
   hashRecord,
+  verifyAnchored,
   verifyChain,
   type AuditDraft,
   type AuditRecord,
@@ -523,6 +524,52 @@ function withoutNegativeZero(value: unknown): unknown {
 
   return copy;
 }
+
+describe('audit chain anchored at the writer’s count', () => {
+  it('detects a trail truncated at the end, at the first missing seq', () => {
+    fc.assert(
+      fc.property(chain(1), fc.gen(), (records, g) => {
+        const kept = g(fc.nat, { max: records.length - 1 });
+
+        expect(verifyAnchored(records.slice(0, kept), { length: records.length })).toEqual({
+          valid: false,
+          brokenAt: kept + 1,
+          reason: 'missing_records',
+          length: kept,
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('detects a forged record appended at the end, at its seq', () => {
+    fc.assert(
+      fc.property(chain(1), draft, (records, forgedDraft) => {
+        const altered = [...records, appendRecord(records.at(-1) ?? null, forgedDraft)];
+
+        expect(verifyAnchored(altered, { length: records.length })).toMatchObject({
+          valid: false,
+          brokenAt: records.length + 1,
+          reason: 'unexpected_records',
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('agrees with verifyChain on a complete trail, and on any break inside it', () => {
+    fc.assert(
+      fc.property(chain(0), (records) => {
+        expect(verifyAnchored(records, { length: records.length })).toEqual(verifyChain(records));
+        if (records.length > 1) {
+          const swapped = [records[1]!, records[0]!, ...records.slice(2)];
+          expect(verifyAnchored(swapped, { length: records.length })).toEqual(verifyChain(swapped));
+        }
+      }),
+      RUNS,
+    );
+  });
+});
 
 describe('canonicalJson', () => {
   it('writes the same text whatever order the keys were inserted in', () => {
