@@ -58,45 +58,52 @@ export const ActorSchema = z.object({
 });
 export type Actor = z.infer<typeof ActorSchema>;
 
-/** Payloads clients may send, one schema per event type. */
+/**
+ * Payloads clients may send, one schema per event type. Strict: a key the event does not
+ * take (a misspelt `displayname`) is refused by name rather than silently dropped.
+ */
 export const commandSchemas = {
-  ACKNOWLEDGE: z.object({ type: z.literal('ACKNOWLEDGE') }),
-  START_INVESTIGATION: z.object({ type: z.literal('START_INVESTIGATION') }),
-  REPLY: z.object({ type: z.literal('REPLY'), body: text(20_000), displayName }),
-  ADD_NOTE: z.object({ type: z.literal('ADD_NOTE'), body: text(20_000) }),
-  GIVE_FEEDBACK: z.object({ type: z.literal('GIVE_FEEDBACK'), body: text(20_000), displayName }),
-  CLOSE: z.object({ type: z.literal('CLOSE'), outcome: z.enum(OUTCOMES) }),
-  REOPEN: z.object({ type: z.literal('REOPEN'), reason: text(2_000) }),
-  ROUTE: z.object({
+  ACKNOWLEDGE: z.strictObject({ type: z.literal('ACKNOWLEDGE') }),
+  START_INVESTIGATION: z.strictObject({ type: z.literal('START_INVESTIGATION') }),
+  REPLY: z.strictObject({ type: z.literal('REPLY'), body: text(20_000), displayName }),
+  ADD_NOTE: z.strictObject({ type: z.literal('ADD_NOTE'), body: text(20_000) }),
+  GIVE_FEEDBACK: z.strictObject({
+    type: z.literal('GIVE_FEEDBACK'),
+    body: text(20_000),
+    displayName,
+  }),
+  CLOSE: z.strictObject({ type: z.literal('CLOSE'), outcome: z.enum(OUTCOMES) }),
+  REOPEN: z.strictObject({ type: z.literal('REOPEN'), reason: text(2_000) }),
+  ROUTE: z.strictObject({
     type: z.literal('ROUTE'),
     team: text(100),
     assignee: z.string().min(1).nullable().default(null),
     ruleId: z.string().nullable().default(null),
     policyVersion: z.number().int().min(1),
   }),
-  ASSIGN: z.object({ type: z.literal('ASSIGN'), assignee: z.string().min(1).max(100) }),
-  RECUSE: z.object({ type: z.literal('RECUSE'), reason: text(2_000) }),
-  PLACE_HOLD: z.object({ type: z.literal('PLACE_HOLD'), reason: text(2_000) }),
-  RELEASE_HOLD: z.object({ type: z.literal('RELEASE_HOLD'), reason: text(2_000) }),
-  SET_RETENTION: z.object({
+  ASSIGN: z.strictObject({ type: z.literal('ASSIGN'), assignee: z.string().min(1).max(100) }),
+  RECUSE: z.strictObject({ type: z.literal('RECUSE'), reason: text(2_000) }),
+  PLACE_HOLD: z.strictObject({ type: z.literal('PLACE_HOLD'), reason: text(2_000) }),
+  RELEASE_HOLD: z.strictObject({ type: z.literal('RELEASE_HOLD'), reason: text(2_000) }),
+  SET_RETENTION: z.strictObject({
     type: z.literal('SET_RETENTION'),
     until: z.iso.datetime({ offset: true }),
     reason: text(2_000),
   }),
-  PURGE: z.object({ type: z.literal('PURGE') }),
-  EXPORT: z.object({ type: z.literal('EXPORT') }),
-  TICK: z.object({ type: z.literal('TICK') }),
-  REPORTER_MESSAGE: z.object({
+  PURGE: z.strictObject({ type: z.literal('PURGE') }),
+  EXPORT: z.strictObject({ type: z.literal('EXPORT') }),
+  TICK: z.strictObject({ type: z.literal('TICK') }),
+  REPORTER_MESSAGE: z.strictObject({
     type: z.literal('REPORTER_MESSAGE'),
     body: text(20_000),
     attachments: z.array(AttachmentRefSchema).max(20).optional(),
   }),
-  AMEND_RECORD: z.object({ type: z.literal('AMEND_RECORD'), minutes: text(50_000) }),
-  CONFIRM_RECORD: z.object({ type: z.literal('CONFIRM_RECORD') }),
-  REQUEST_CORRECTION: z.object({ type: z.literal('REQUEST_CORRECTION'), body: text(20_000) }),
-  MAILBOX_LOCKED: z.object({ type: z.literal('MAILBOX_LOCKED'), until: z.number().int() }),
+  AMEND_RECORD: z.strictObject({ type: z.literal('AMEND_RECORD'), minutes: text(50_000) }),
+  CONFIRM_RECORD: z.strictObject({ type: z.literal('CONFIRM_RECORD') }),
+  REQUEST_CORRECTION: z.strictObject({ type: z.literal('REQUEST_CORRECTION'), body: text(20_000) }),
+  MAILBOX_LOCKED: z.strictObject({ type: z.literal('MAILBOX_LOCKED'), until: z.number().int() }),
   /** A staff member opened a file of the case: file activity is audited like any event. */
-  ACCESS_ATTACHMENT: z.object({
+  ACCESS_ATTACHMENT: z.strictObject({
     type: z.literal('ACCESS_ATTACHMENT'),
     attachment: AttachmentRefSchema.pick({ id: true, type: true, size: true }),
   }),
@@ -106,14 +113,19 @@ export const commandSchemas = {
 export type CaseEventType = keyof typeof commandSchemas;
 export const CASE_EVENT_TYPES = Object.keys(commandSchemas) as CaseEventType[];
 
-/** A client's command: one of the payloads above, discriminated by `type`. */
-export const CaseCommandSchema = z.discriminatedUnion(
-  'type',
-  Object.values(commandSchemas) as unknown as [
-    (typeof commandSchemas)[CaseEventType],
-    ...(typeof commandSchemas)[CaseEventType][],
-  ],
-);
+/** The commands of the given event types, discriminated by `type`. */
+export function commandSchemaOf(types: readonly CaseEventType[]) {
+  return z.discriminatedUnion(
+    'type',
+    types.map((type) => commandSchemas[type]) as unknown as [
+      (typeof commandSchemas)[CaseEventType],
+      ...(typeof commandSchemas)[CaseEventType][],
+    ],
+  );
+}
+
+/** A command of any event type a case knows. */
+export const CaseCommandSchema = commandSchemaOf(CASE_EVENT_TYPES);
 export type CaseCommand = {
   [K in CaseEventType]: z.output<(typeof commandSchemas)[K]>;
 }[CaseEventType];

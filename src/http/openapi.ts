@@ -17,17 +17,38 @@ const ErrorSchema = z.object({
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
+/** An OpenAPI parameter object (OpenAPI 3.1, section 4.8.12). */
+interface Parameter {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  schema: unknown;
+}
+
+/** One query parameter per key of a route's query schema (a zod object). */
+function queryParameters(schema: z.ZodType | undefined): Parameter[] {
+  if (!(schema instanceof z.ZodObject)) return [];
+
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => ({
+    name,
+    in: 'query',
+    required: !field.safeParse(undefined).success,
+    schema: json(field),
+  }));
+}
+
 /** The document for the routes declared so far. */
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const parameters = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
-      name: m[1],
+    const parameters: Parameter[] = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1] ?? '',
       in: 'path',
       required: true,
       schema: { type: 'string' },
     }));
+    parameters.push(...queryParameters(route.query));
     const responses = Object.fromEntries(
       Object.entries(route.responses).map(([status, r]) => {
         const description = typeof r === 'string' ? r : r.description;

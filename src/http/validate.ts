@@ -17,12 +17,22 @@ export interface FieldIssue {
   message: string;
 }
 
-/** The issues of a zod error, with dotted paths. */
-export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+/**
+ * The issues of a zod error, with dotted paths. A key the schema does not take is an issue of
+ * the object that holds it; it is reported at the key itself, so the client reads which.
+ */
+export function fieldIssues(error: z.ZodError, what = 'body'): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: [...at, key].join('.'),
+        message: 'not a field this request takes',
+      }));
+    }
+
+    return [{ path: at.join('.') || `(${what})`, message: issue.message }];
+  });
 }
 
 /** Parses a value against a schema, or raises a 422 that names the fields. */
@@ -33,7 +43,7 @@ export function parseWith<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issues = fieldIssues(result.error);
+    const issues = fieldIssues(result.error, what);
     const fields = [...new Set(issues.map((i) => i.path))].join(', ');
     throw new ApiError('validation_failed', `The ${what} is not valid: check ${fields}.`, {
       issues,

@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 
 import { acceptedEvents, restore } from '../../../machines/engine';
-import { CaseCommandSchema } from '../../../machines/events';
+import { CASE_EVENT_TYPES, CaseCommandSchema, commandSchemaOf } from '../../../machines/events';
 import {
   ASSIGNABLE_ROLES,
   canSeeCase,
@@ -18,7 +18,7 @@ import {
   NON_STAFF_EVENTS,
 } from '../../auth/permissions';
 import { CASE_ID_PATTERN, caseStub } from '../../cases/case-stub';
-import { listCases } from '../../cases/list-cases';
+import { InvalidCursorError, listCases } from '../../cases/list-cases';
 import type { CaseObject } from '../../store/case-object';
 import type { StaffUser } from '../../store/org-object';
 import { presentCase } from '../../cases/present-case';
@@ -32,6 +32,15 @@ const ListQuerySchema = z.strictObject({
   cursor: z.string().max(1024).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/**
+ * The events a staff member may send at all, as the OpenAPI document shows them. The route
+ * parses with every event's schema so that Whispr's own and the reporter's events get a 403
+ * that says where they come from, rather than a 422 that they do not exist.
+ */
+const StaffCommandSchema = commandSchemaOf(
+  CASE_EVENT_TYPES.filter((t) => !NON_STAFF_EVENTS.has(t)),
+);
 
 const EventResultSchema = z.object({
   states: z.record(z.string(), z.string()),
@@ -72,7 +81,17 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       const settings = await c.env.ORGS.getByName(user.org).settings();
       if (!settings) throw new ApiError('unauthenticated', 'Your organisation no longer exists.');
 
-      const page = await listCases(c.env, { org: user.org, mode: settings.mode, user, ...query });
+      const page = await listCases(c.env, {
+        org: user.org,
+        mode: settings.mode,
+        user,
+        ...query,
+      }).catch((error: unknown) => {
+        if (!(error instanceof InvalidCursorError)) throw error;
+        throw new ApiError('validation_failed', 'The cursor is not one this list handed out.', {
+          issues: [{ path: 'cursor', message: 'start again without a cursor' }],
+        });
+      });
 
       return c.json(page);
     },
@@ -120,7 +139,7 @@ export function caseRoutes(app: Hono<AppEnv>): void {
       action: 'cases.work',
       tag: 'cases',
       summary: 'Send an event to a case; the case machine accepts or refuses it',
-      body: CaseCommandSchema,
+      body: StaffCommandSchema,
       responses: {
         200: {
           description: 'Accepted: the new states and the audit seq',
