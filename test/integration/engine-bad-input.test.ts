@@ -1,7 +1,8 @@
 /**
  * Malformed input on every route that reads a body (ROUTES in src/http/route-table.ts), in
  * workerd: the answer is a 4xx that says what was wrong, never a 5xx, and nothing is written
- * (no KV key of the organisation's cases, no audit record, no content).
+ * (engine-helpers.ts `storeState`: the organisation's tables, the case's trail and content, the
+ * rate-limit windows, KV, R2 and the list of case objects).
  *
  * Two layers. Every route with a body schema gets the malformations that need no knowledge of
  * its fields (not JSON, invalid UTF-8, wrong content type, too large, not an object); routes
@@ -13,11 +14,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { CASE_EVENT_TYPES } from '../../machines/events';
+import { NON_STAFF_EVENTS } from '../../src/auth/permissions';
 import { ROUTES } from '../../src/http/route-table';
 import type { RouteSpec } from '../../src/http/route-table';
 import { MAX_JSON_BYTES } from '../../src/http/validate';
 import { MAX_UPLOAD_BYTES } from '../../src/reporter/request-body';
-import { appApi, appSubmitCase, caseObject, orgKeys } from './engine-helpers';
+import { appApi, appSubmitCase, orgKeys, storeState, withoutDenials } from './engine-helpers';
 import type { TestOrg } from './helpers';
 import { createOrg } from './helpers';
 
@@ -46,6 +48,24 @@ function streamOf(size: number): ReadableStream<Uint8Array> {
 const key = (spec: RouteSpec) => `${spec.method} ${spec.path}`;
 const BODY_ROUTES = () => ROUTES.filter((spec) => spec.body !== undefined);
 
+/** A valid command of every event type the staff API takes. */
+const EVENT_SAMPLES = (assignee: string): Array<Record<string, unknown>> => [
+  { type: 'ACKNOWLEDGE' },
+  { type: 'START_INVESTIGATION' },
+  { type: 'ADD_NOTE', body: 'note' },
+  { type: 'REPLY', body: 'reply', displayName: 'Compliance team' },
+  { type: 'GIVE_FEEDBACK', body: 'feedback' },
+  { type: 'CLOSE', outcome: 'unfounded' },
+  { type: 'REOPEN', reason: 'new facts' },
+  { type: 'ASSIGN', assignee },
+  { type: 'RECUSE', reason: 'conflict of interest' },
+  { type: 'PLACE_HOLD', reason: 'litigation' },
+  { type: 'RELEASE_HOLD', reason: 'settled' },
+  { type: 'SET_RETENTION', until: '2030-01-01T00:00:00.000Z', reason: 'longer' },
+  { type: 'EXPORT' },
+  { type: 'AMEND_RECORD', minutes: 'The minutes as heard.' },
+];
+
 /** Valid bodies per route, to mutate; a route without one gets only the generic malformations. */
 function samples(org: TestOrg): Record<string, fc.Arbitrary<Record<string, unknown>>> {
   const { lead, handler } = org.users;
@@ -62,13 +82,7 @@ function samples(org: TestOrg): Record<string, fc.Arbitrary<Record<string, unkno
       answers: {},
     }),
     'post /api/cases/:id/events': fc.constantFrom<Record<string, unknown>>(
-      { type: 'ADD_NOTE', body: 'note' },
-      { type: 'REPLY', body: 'reply' },
-      { type: 'CLOSE', outcome: 'unfounded' },
-      { type: 'REOPEN', reason: 'new facts' },
-      { type: 'ASSIGN', assignee: handler!.id },
-      { type: 'PLACE_HOLD', reason: 'litigation' },
-      { type: 'SET_RETENTION', until: '2030-01-01T00:00:00.000Z', reason: 'longer' },
+      ...EVENT_SAMPLES(handler!.id),
     ),
   };
 }
@@ -112,25 +126,6 @@ function mutations(sample: Record<string, unknown>): fc.Arbitrary<Mutation> {
   );
 }
 
-/** Everything a bad request must leave as it was. */
-async function writes(org: TestOrg, caseId: string) {
-  const audit = (await caseObject(org.slug, caseId).audit()) as unknown as {
-    records: unknown[];
-    seq: number;
-  };
-  const content = (await caseObject(org.slug, caseId).content()) as unknown as {
-    content: { messages: unknown[]; notes: unknown[] };
-  };
-
-  return {
-    keys: await orgKeys(org.slug),
-    auditLength: audit.records.length,
-    seq: audit.seq,
-    messages: content.content.messages.length,
-    notes: content.content.notes.length,
-  };
-}
-
 function expectError(answer: Answer, allowed: number[]): void {
   expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(500);
   expect(allowed, `${answer.status} ${JSON.stringify(answer.body)}`).toContain(answer.status);
@@ -146,6 +141,7 @@ describe('bad input on every route that reads a body', () => {
       spec.path
         .replace(':org', org.slug)
         .replace(':id', spec.path.startsWith('/api/cases') ? created.id : org.users.handler2!.id)
+        .replace(':kind', 'routing')
         .replace(/:[a-zA-Z]+/g, 'x');
     // A staff route is sent with the first session that gets past authorisation to the body.
     // What a route answers to a body it cannot parse before reading it (401 without a mailbox
@@ -167,7 +163,7 @@ describe('bad input on every route that reads a body', () => {
         first: [401, 403, 404].includes(answer.status) ? [answer.status] : [],
       };
     };
-    const before = await writes(org, created.id);
+    const before = withoutDenials(await storeState(org, created.id));
     const routes = BODY_ROUTES();
     expect(routes.map(key)).toContain('post /api/cases/:id/events');
     const firstAnswers: string[] = [];
@@ -232,17 +228,23 @@ describe('bad input on every route that reads a body', () => {
       expectError(invalidUtf8, [400, ...authFirst]);
     }
 
-    expect(await writes(org, created.id)).toEqual(before);
+    expect(withoutDenials(await storeState(org, created.id))).toEqual(before);
     // The routes the case API depends on must reach the body, or this test proves nothing.
     expect(firstAnswers).toContain('post /api/cases/:id/events: body');
     expect(firstAnswers).toContain('post /api/public/:org/reports: body');
+  });
+
+  it('mutates a sample of every event type the staff API takes', () => {
+    const sampled = EVENT_SAMPLES('u_x').map((e) => e.type);
+    const staff = CASE_EVENT_TYPES.filter((t) => !NON_STAFF_EVENTS.has(t));
+    expect([...sampled].sort()).toEqual([...staff].sort());
   });
 
   it('names the bad field in a 422 and writes nothing, for generated field-level mutations', async () => {
     const org = await createOrg();
     const created = await appSubmitCase(org);
     const lead = org.users.lead!;
-    const before = await writes(org, created.id);
+    const before = withoutDenials(await storeState(org, created.id));
     const byKey = new Map(ROUTES.map((spec) => [key(spec), spec]));
 
     for (const [route, sample] of Object.entries(samples(org))) {
@@ -277,13 +279,13 @@ describe('bad input on every route that reads a body', () => {
       );
     }
 
-    expect(await writes(org, created.id)).toEqual(before);
+    expect(withoutDenials(await storeState(org, created.id))).toEqual(before);
   });
 
   it('refuses system and reporter events on the staff API with a 403 and writes nothing', async () => {
     const org = await createOrg();
     const created = await appSubmitCase(org);
-    const before = await writes(org, created.id);
+    const before = withoutDenials(await storeState(org, created.id));
 
     for (const event of [
       { type: 'ROUTE', team: 'x', policyVersion: 1 },
@@ -301,7 +303,7 @@ describe('bad input on every route that reads a body', () => {
       expect(answer.body.message).toContain(event.type);
     }
 
-    expect(await writes(org, created.id)).toEqual(before);
+    expect(withoutDenials(await storeState(org, created.id))).toEqual(before);
   });
 
   it('refuses a report with an unknown category or a too-short description and creates no case', async () => {

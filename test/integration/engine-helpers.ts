@@ -6,6 +6,7 @@
  */
 import {
   createExecutionContext,
+  listDurableObjectIds,
   runDurableObjectAlarm,
   waitOnExecutionContext,
 } from 'cloudflare:test';
@@ -20,8 +21,8 @@ import type { AuditRecord } from '../../src/audit/chain';
 import type { Env } from '../../src/env';
 import { app } from '../../src/http/app';
 import type { CaseSummary } from '../../src/store/kv-layout';
-import type { ApiResponse, RequestOptions } from './helpers';
-import { eventually, readResponse, toRequest } from './helpers';
+import type { ApiResponse, RequestOptions, Rows, TestOrg } from './helpers';
+import { eventually, readResponse, tablesOf, toRequest } from './helpers';
 import { caseKey, caseListPrefix } from '../../src/store/kv-layout';
 
 /** The Worker's bindings with their declared types (cloudflare:workers types them loosely). */
@@ -215,4 +216,66 @@ export function replay(records: AuditRecord[], input: CaseInput): Replay {
 
 function sorted(states: object | null): Array<[string, unknown]> | null {
   return states && Object.entries(states).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * The organisation's object, every table. `sessions.last_seen_at` is left out: the idle clock
+ * moves at most once a minute on any authenticated request (sessions.ts `authenticate`), which
+ * is the session being used, not the refused request writing.
+ */
+export async function orgTables(slug: string): Promise<Record<string, Rows>> {
+  const tables = await tablesOf(bindings.ORGS.getByName(slug));
+  tables.sessions = (tables.sessions ?? []).map(({ last_seen_at: _seen, ...row }) => row);
+
+  return tables;
+}
+
+export async function r2Keys(slug: string): Promise<string[]> {
+  const listed = await bindings.ATTACHMENTS.list({ prefix: `org/${slug}/` });
+
+  return listed.objects.map((o) => o.key).sort();
+}
+
+/**
+ * Everything a refused request must leave as it was: the organisation's tables, the case's
+ * trail and content, the reporter channel's rate-limit windows, the KV keys, the R2 objects
+ * and the list of case objects (a request must not create one).
+ */
+export async function storeState(org: TestOrg, caseId: string) {
+  const audit = (await caseObject(org.slug, caseId).audit()) as unknown as {
+    records: unknown[];
+    seq: number;
+  };
+  const content = (await caseObject(org.slug, caseId).content()) as unknown as {
+    content: { messages: unknown[]; notes: unknown[] };
+  };
+  const limiter = await tablesOf(bindings.MAILBOXES.getByName(`limit-${org.slug}`));
+
+  return {
+    org: await orgTables(org.slug),
+    auditLength: audit.records.length,
+    seq: audit.seq,
+    messages: content.content.messages.length,
+    notes: content.content.notes.length,
+    windows: limiter.windows ?? [],
+    kv: (await orgKeys(org.slug)).map((k) => k.name),
+    r2: await r2Keys(org.slug),
+    cases: (await listDurableObjectIds(bindings.CASES)).map((id) => id.toString()).sort(),
+  };
+}
+
+/**
+ * A store state without the organisation's record of denied requests: refusing a staff member
+ * (401, 403, or 404 for what they may not see) is recorded by design, by route template and
+ * without the request's values, which this checks.
+ */
+export function withoutDenials(state: Awaited<ReturnType<typeof storeState>>) {
+  const { denials, ...tables } = state.org;
+  for (const denial of denials ?? []) {
+    if (!/^\/[a-zA-Z/:{}-]*$/.test(String(denial.route))) {
+      throw new Error(`a denial records more than a route template: ${String(denial.route)}`);
+    }
+  }
+
+  return { ...state, org: tables };
 }
