@@ -231,12 +231,14 @@ export function acceptedEvents(
 }
 
 /**
- * When the host should next wake the case: the earliest unmet deadline, or the retention
- * date of a purge that is scheduled, or due and not held; null when nothing is pending.
+ * When the host should next wake the case: the first instant at which a TICK or PURGE is
+ * accepted. That is 1 ms after the earliest unmet deadline (a deadline is missed once it has
+ * passed: `deadlinePassed`), or the retention date itself of a purge that is scheduled, or due
+ * and not held (`purgeDue`); null when nothing is pending.
  */
 export function nextTimer(snapshot: CaseSnapshot): number | null {
   const context = snapshot.context;
-  const times = [...pendingDeadlines(context)];
+  const times = pendingDeadlines(context).map((deadline) => deadline + 1);
   const { retention, hold } = statesOf(snapshot);
   const purgeWaiting = retention === 'scheduled' || (retention === 'due' && hold === 'none');
   if (purgeWaiting && context.retention.until !== null) times.push(context.retention.until);

@@ -231,9 +231,9 @@ describe('TICK', SLOW, () => {
     });
   });
 
-  it('never arms a timer for nothing: after nextTimer, the service can TICK or PURGE', () => {
+  it('never arms a timer for nothing: from nextTimer on, the service can TICK or PURGE', () => {
     fc.assert(
-      fc.property(historyArb(), fc.integer({ min: 1, max: 30 * DAY_MS }), (history, late) => {
+      fc.property(historyArb(), fc.integer({ min: 0, max: 30 * DAY_MS }), (history, late) => {
         for (const s of snapshotsOf(replay(history))) {
           const timer = nextTimer(s);
           const at = Math.max(s.context.lastEventAt, (timer ?? 0) + late);
