@@ -107,7 +107,7 @@ export function decide(snapshot: CaseSnapshot, event: CaseEvent): Decision {
 type GuardRef = string | { type: string } | { guards: GuardRef[] };
 
 /** Flattens a transition's guard (a name, or `and([...names])`) into rule names in order. */
-function guardNames(guard: unknown): GuardName[] {
+export function guardNames(guard: unknown): GuardName[] {
   if (guard === undefined) return [];
   if (typeof guard === 'string') return [guard as GuardName];
   const ref = guard as GuardRef;

@@ -21,14 +21,6 @@ import { canonicalJson } from './canonical';
 /** States of a machine's regions by region name; case and organisation trails name theirs. */
 export type RegionStates = Record<string, string>;
 
-/** The four parallel regions of the case machine (ARCHITECTURE.md, "The case machine"). */
-export type CaseRegionStates = {
-  lifecycle: string;
-  routing: string;
-  hold: string;
-  retention: string;
-};
-
 /** Who caused the event; `role` is a staff role, or 'reporter' or 'system'. */
 export type AuditActor = { id: string; role: string };
 

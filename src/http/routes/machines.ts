@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 
 import { caseMachine, CASE_MACHINE_VERSION } from '../../../machines/case';
+import { guardNames } from '../../../machines/engine';
 import { commandSchemas } from '../../../machines/events';
 import { GUARD_MESSAGES } from '../../../machines/guards';
 import { defineRoute } from '../route-table';
@@ -16,18 +17,6 @@ interface TransitionJson {
   source: string;
   target: string[];
   guards: string[];
-}
-
-type GuardLike =
-  string | { type?: string; guards?: GuardLike[] } | ((...args: unknown[]) => unknown);
-
-function names(guard: unknown): string[] {
-  if (!guard) return [];
-  if (typeof guard === 'string') return [guard];
-  const ref = guard as { type?: string; guards?: GuardLike[] };
-  if (Array.isArray(ref.guards)) return ref.guards.flatMap(names);
-
-  return ref.type ? [ref.type] : [];
 }
 
 /** Every transition of the machine, flattened, with its source, targets and rule names. */
@@ -42,7 +31,7 @@ export function machineGraph() {
           event,
           source: node.path.join('.') || '(case)',
           target: (t.target ?? []).map((s) => s.path.join('.')),
-          guards: names(t.guard),
+          guards: guardNames(t.guard),
         });
       }
     }
