@@ -155,6 +155,10 @@ export function auditDetails(event: CaseEvent): Record<string, unknown> {
       return { chars: event.body.length };
     case 'AMEND_RECORD':
       return { chars: event.minutes.length };
+    case 'RECUSE':
+      // The reason is kept as an internal note (case-content.ts); it may say how the person
+      // knows those involved, which the trail, exported and verified elsewhere, must not carry.
+      return { chars: event.reason.length };
     case 'CLOSE':
       return { outcome: event.outcome };
     case 'ROUTE':

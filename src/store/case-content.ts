@@ -120,6 +120,10 @@ export function contentOf(event: CaseEvent): ContentWrite | null {
       };
     case 'ADD_NOTE':
       return { kind: 'note', authorId: event.actor.id, body: event.body };
+    case 'RECUSE':
+      // Why someone stepped away is for whoever takes the case over, and may say how they
+      // know the people in it: internal content, like a note, never the audit trail.
+      return { kind: 'note', authorId: event.actor.id, body: `Recused: ${event.reason}` };
     case 'AMEND_RECORD':
       return { kind: 'minutes', minutes: event.minutes };
     default:

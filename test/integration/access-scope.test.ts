@@ -67,6 +67,13 @@ describe('case scope', () => {
     );
     const note = await sendEvent(handler!.token, created.id, { type: 'ADD_NOTE', body: 'x' });
     expect(note.status).toBe(404);
+    // The lead who takes the case over reads why, as an internal note; the trail has no text.
+    const view = await api('GET', `/api/cases/${created.id}`, { token: lead!.token });
+    expect(view.body.content.notes.map((n: { body: string }) => n.body)).toEqual([
+      'Recused: I know the person named in the report.',
+    ]);
+    const audit = await api('GET', `/api/cases/${created.id}/audit`, { token: lead!.token });
+    expect(JSON.stringify(audit.body.records)).not.toContain('I know the person');
     const denials = await ORGS.getByName(org.slug).denials();
     expect(
       denials.filter((d) => d.userId === handler!.id && d.reason === 'not_found'),
