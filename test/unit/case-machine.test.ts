@@ -518,7 +518,7 @@ describe('offered actions', SLOW, () => {
           }
         }
       }),
-      { numRuns: RUNS / 6 },
+      { numRuns: 150 },
     );
   });
 
