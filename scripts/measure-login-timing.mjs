@@ -8,6 +8,10 @@
 // path itself rather than the paused-account path. The two kinds are interleaved so that drift
 // in the machine's load hits both alike.
 //
+// The reporter's mailbox login is measured the same way: an unknown mailbox token against a
+// real token with a wrong return code (each real mailbox gets fewer wrong codes than its
+// lockout allows, so every sample runs the comparison, not the locked path).
+//
 // Usage: node scripts/measure-login-timing.mjs [samples per kind, default 200]
 import { startLocalServer } from './local-server.mjs';
 
@@ -42,6 +46,58 @@ async function timedLogin(base, email) {
   if (res.status !== 401) throw new Error(`expected 401 for ${email}, got ${res.status}`);
 
   return ms;
+}
+
+/** Wrong return codes per mailbox, below its lockout's 10 (src/mailbox/lockout.ts). */
+const PER_MAILBOX = 8;
+/** A well-formed mailbox credential nobody was given: Crockford groups, as the real ones. */
+const fakeCode = (prefix, i) =>
+  `${prefix}${String(i).padStart(4, '0')}-ZZZZ-ZZZZ-ZZZZ-ZZZZ`;
+
+async function timedMailboxLogin(base, token) {
+  const started = process.hrtime.bigint();
+  const res = await post(base, '/api/mailbox/login', {
+    token,
+    returnCode: fakeCode('', 0),
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (res.status !== 401) throw new Error(`expected 401 for a mailbox login, got ${res.status}`);
+
+  return ms;
+}
+
+/** Times both kinds in alternating order, so drift in the machine's load hits both alike. */
+async function interleaved(samples, first, second) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < samples; i += 1) {
+    if (i % 2 === 0) {
+      a.push(await first(i));
+      b.push(await second(i));
+    } else {
+      b.push(await second(i));
+      a.push(await first(i));
+    }
+  }
+
+  return [a, b];
+}
+
+function report(title, [left, right], [a, b]) {
+  const u = stats(a);
+  const w = stats(b);
+  const pad = Math.max(left.length, right.length);
+  console.log(title);
+  console.log(
+    `${left.padEnd(pad)}: median ${fmt(u.median)}  p90 ${fmt(u.p90)}  mean ${fmt(u.mean)}`,
+  );
+  console.log(
+    `${right.padEnd(pad)}: median ${fmt(w.median)}  p90 ${fmt(w.p90)}  mean ${fmt(w.mean)}`,
+  );
+  console.log(
+    `difference (${right} - ${left}): median ${fmt(w.median - u.median)}  ` +
+      `p90 ${fmt(w.p90 - u.p90)}  mean ${fmt(w.mean - u.mean)}\n`,
+  );
 }
 
 function stats(values) {
@@ -88,27 +144,50 @@ async function main() {
     // Warm up both paths so that the first compilations do not land in either series.
     for (let i = 0; i < 10; i += 1) await timedLogin(base, `warmup-${i}@nowhere.test`);
 
-    const unknown = [];
-    const wrong = [];
-    for (let i = 0; i < SAMPLES; i += 1) {
-      const real = emails[Math.floor(i / PER_ACCOUNT)];
-      if (i % 2 === 0) {
-        unknown.push(await timedLogin(base, `nobody-${i}@demo.test`));
-        wrong.push(await timedLogin(base, real));
-      } else {
-        wrong.push(await timedLogin(base, real));
-        unknown.push(await timedLogin(base, `nobody-${i}@demo.test`));
-      }
-    }
+    const staff = await interleaved(
+      SAMPLES,
+      (i) => timedLogin(base, `nobody-${i}@demo.test`),
+      (i) => timedLogin(base, emails[Math.floor(i / PER_ACCOUNT)]),
+    );
+    report(
+      `staff login timing against wrangler dev on ${base}, ${SAMPLES} samples per kind`,
+      ['unknown email', 'wrong password'],
+      staff,
+    );
 
-    const u = stats(unknown);
-    const w = stats(wrong);
-    console.log(`login timing against wrangler dev on ${base}, ${SAMPLES} samples per kind`);
-    console.log(`unknown email : median ${fmt(u.median)}  p90 ${fmt(u.p90)}  mean ${fmt(u.mean)}`);
-    console.log(`wrong password: median ${fmt(w.median)}  p90 ${fmt(w.p90)}  mean ${fmt(w.mean)}`);
-    console.log(
-      `difference (wrong - unknown): median ${fmt(w.median - u.median)}  ` +
-        `p90 ${fmt(w.p90 - u.p90)}  mean ${fmt(w.mean - u.mean)}`,
+    // Real mailboxes: oral reports the lead records, whose credentials the answer carries.
+    const lead = await post(base, '/api/auth/login', {
+      org: ORG,
+      email: 'lead@demo.test',
+      password: 'correct-horse-demo',
+    });
+    const tokens = [];
+    for (let i = 0; i < Math.ceil(SAMPLES / PER_MAILBOX); i += 1) {
+      const oral = await post(
+        base,
+        '/api/cases',
+        {
+          channel: 'oral',
+          medium: 'phone',
+          heardOn: new Date().toISOString().slice(0, 10),
+          category: 'fraud',
+          minutes: 'Minutes of a call, recorded for the timing measurement.',
+        },
+        lead.body.token,
+      );
+      if (oral.status !== 201) throw new Error(`oral report failed: ${JSON.stringify(oral.body)}`);
+      tokens.push(oral.body.mailbox.token);
+    }
+    for (let i = 0; i < 10; i += 1) await timedMailboxLogin(base, fakeCode('MBX-', 9000 + i));
+    const mailbox = await interleaved(
+      SAMPLES,
+      (i) => timedMailboxLogin(base, fakeCode('MBX-', i)),
+      (i) => timedMailboxLogin(base, tokens[Math.floor(i / PER_MAILBOX)]),
+    );
+    report(
+      `mailbox login timing, ${SAMPLES} samples per kind`,
+      ['unknown token', 'wrong return code'],
+      mailbox,
     );
   } finally {
     await server.stop();

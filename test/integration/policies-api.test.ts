@@ -156,7 +156,11 @@ describe('policy API', () => {
         { closedCaseDays: 0, oralRecordDays: 'long' },
         ['document.closedCaseDays', 'document.oralRecordDays'],
       ],
-      ['retention', { closedCaseDays: 30, oralRecordDays: 30, keepForever: true }, ['document']],
+      [
+        'retention',
+        { closedCaseDays: 30, oralRecordDays: 30, keepForever: true },
+        ['document.keepForever'],
+      ],
       [
         'routing',
         {
@@ -166,7 +170,7 @@ describe('policy API', () => {
           ],
           fallback: { team: 'compliance' },
         },
-        ['document.rules', 'document.rules.1.when'],
+        ['document.rules', 'document.rules.1.when.catgories'],
       ],
       [
         'intake',

@@ -131,7 +131,7 @@ const REFUSALS: Array<{
     what: 'an unknown field, with a valid file (refused by the schema)',
     body: { ...REPORT, attachments: [VALID_FILE], reporterEmail: 'me@example.test' },
     status: 422,
-    path: '(body)',
+    path: 'reporterEmail',
   },
 ];
 
