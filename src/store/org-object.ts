@@ -18,6 +18,7 @@
 import { DurableObject } from 'cloudflare:workers';
 
 import type { AuditActor, AuditRecord, ChainVerification } from '../audit/chain';
+import { burnPasswordCheck } from '../auth/password';
 import type { StaffRole } from '../auth/permissions';
 import type { RoleSet } from '../auth/roles';
 import type { Env } from '../env';
@@ -29,13 +30,18 @@ import type { ConfirmPasswordFailure } from './org/confirm-password';
 import type { Denial, RequestInfo } from './org/denials';
 import { insertDenial, listDenials } from './org/denials';
 import type { Failure } from './org/failure';
-import { acceptInvitation, inviteUser } from './org/invitations';
+import { acceptInvitation, INVALID_INVITATION, inviteUser } from './org/invitations';
 import type { LoginResult } from './org/login';
-import { completeTotpLogin, login } from './org/login';
+import { BAD_CODE, completeTotpLogin, INVALID, login } from './org/login';
 import { readOrgAuditTrail } from './org/org-audit';
 import { changeEmail, changePassword } from './org/own-account';
 import type { OrgPolicies, PolicyKind, StoredPolicyVersion } from './org/policies';
-import { currentPolicies, listPolicyVersions, publishPolicy } from './org/policies';
+import {
+  currentPolicies,
+  defaultPolicies,
+  listPolicyVersions,
+  publishPolicy,
+} from './org/policies';
 import type { AuthResult } from './org/sessions';
 import { authenticate, logout } from './org/sessions';
 import type { OrgSettings } from './org/settings';
@@ -43,7 +49,7 @@ import { readSettings, setupOrg, updateOrgSettings } from './org/settings';
 import type { UserChanges } from './org/staff';
 import { addUser, updateUser } from './org/staff';
 import { confirmTotp, resetTotp, startTotp } from './org/totp';
-import { applyOrgSchema } from './org-schema';
+import { applyOrgSchema, hasOrgSchema } from './org-schema';
 
 export type { StaffAccount, StaffUser } from './org/accounts';
 export { DENIALS_KEPT } from './org/denials';
@@ -61,6 +67,13 @@ export type { UserChanges } from './org/staff';
 export class OrgObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly storage: DurableObjectStorage;
+  /**
+   * Whether an organisation was set up here. The object of a name nobody created (a slug in
+   * a URL, a login form, a forged token's prefix) gets no tables: the methods a stranger can
+   * reach answer as for nobody, and nothing is stored for them. Every other method is reached
+   * only through a session, which only an organisation that exists has.
+   */
+  private exists: boolean;
 
   constructor(ctx: DurableObjectState, bindings: Env) {
     const env = resolveEnv(bindings).env;
@@ -68,17 +81,21 @@ export class OrgObject extends DurableObject<Env> {
     configureLogging(env.LOG_LEVEL);
     this.storage = ctx.storage;
     this.sql = ctx.storage.sql;
-    applyOrgSchema(ctx.storage);
+    this.exists = hasOrgSchema(this.sql);
+    if (this.exists) applyOrgSchema(ctx.storage);
   }
 
   /** Creates the organisation once; later calls change nothing and report false. */
   async setup(settings: OrgSettings & { demo?: boolean }): Promise<{ created: boolean }> {
+    if (!this.exists) applyOrgSchema(this.storage);
+    this.exists = true;
+
     return setupOrg(this.storage, settings);
   }
 
   /** The organisation's settings, or null when it does not exist. */
   async settings(): Promise<OrgSettings | null> {
-    return readSettings(this.sql);
+    return this.exists ? readSettings(this.sql) : null;
   }
 
   /** Switches the organisation's own TOTP requirement; audited. */
@@ -91,7 +108,7 @@ export class OrgObject extends DurableObject<Env> {
 
   /** The policies in force: the newest stored version of each, else the defaults. */
   async policies(): Promise<OrgPolicies> {
-    return currentPolicies(this.sql);
+    return this.exists ? currentPolicies(this.sql) : defaultPolicies();
   }
 
   /** Every stored version of one kind of policy, newest first. */
@@ -129,11 +146,19 @@ export class OrgObject extends DurableObject<Env> {
 
   /** Checks a password; with a second factor the answer is a challenge (see login.ts). */
   async login(input: { email: string; password: string }): Promise<LoginResult> {
+    if (!this.exists) {
+      // The same derivation as for an unknown email, though organisations are no secret.
+      await burnPasswordCheck(input.password);
+      return INVALID;
+    }
+
     return login(this.sql, this.env.SERVER_SECRET, input);
   }
 
   /** Completes a login with a TOTP code or a recovery code, each accepted once. */
   async completeTotpLogin(input: { challenge: string; code: string }): Promise<LoginResult> {
+    if (!this.exists) return BAD_CODE;
+
     return completeTotpLogin(this.sql, this.env.SERVER_SECRET, input);
   }
 
@@ -142,6 +167,7 @@ export class OrgObject extends DurableObject<Env> {
    * recorded in `denials` with whose it was, when the token names one of ours.
    */
   async authenticate(token: string, request?: RequestInfo): Promise<AuthResult> {
+    if (!this.exists) return { ok: false, reason: 'unknown_organisation' };
     const { SERVER_SECRET, TOTP_ENFORCEMENT } = this.env;
 
     return authenticate(this.sql, SERVER_SECRET, TOTP_ENFORCEMENT, token, request);
@@ -149,6 +175,7 @@ export class OrgObject extends DurableObject<Env> {
 
   /** Ends one session on the server. */
   async logout(token: string): Promise<void> {
+    if (!this.exists) return;
     logout(this.sql, this.env.SERVER_SECRET, token);
   }
 
@@ -180,6 +207,8 @@ export class OrgObject extends DurableObject<Env> {
     token: string;
     password: string;
   }): Promise<{ ok: true } | Failure<'invalid_invitation' | 'password_policy'>> {
+    if (!this.exists) return INVALID_INVITATION;
+
     return acceptInvitation(this.storage, this.env.SERVER_SECRET, input);
   }
 
@@ -247,6 +276,7 @@ export class OrgObject extends DurableObject<Env> {
     route: string;
     reason: string;
   }): Promise<void> {
+    if (!this.exists) return;
     insertDenial(this.sql, entry.userId, entry.role, entry, entry.reason);
   }
 

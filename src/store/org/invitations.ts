@@ -91,6 +91,13 @@ export function inviteUser(
   return { ok: true, user: toAccount(sql, userById(sql, id)!), token, expiresAt };
 }
 
+/** One answer for an unknown, used or expired invitation. */
+export const INVALID_INVITATION = {
+  ok: false,
+  code: 'invalid_invitation',
+  message: 'This invitation is not valid: it was used or has expired. Ask for a new one.',
+} as const;
+
 /**
  * Sets the password of an invited account; the invitation works once, within 72 hours. The
  * invitation is looked up again after the password derivation (the only await), so of two
@@ -102,11 +109,7 @@ export async function acceptInvitation(
   input: { token: string; password: string },
 ): Promise<{ ok: true } | Failure<'invalid_invitation' | 'password_policy'>> {
   const sql = storage.sql;
-  const invalid = {
-    ok: false,
-    code: 'invalid_invitation',
-    message: 'This invitation is not valid: it was used or has expired. Ask for a new one.',
-  } as const;
+  const invalid = INVALID_INVITATION;
   const tokenHash = keyedHash(serverSecret, 'invite', input.token);
   const invitation = findInvitation(sql, tokenHash);
   const row = invitation && userById(sql, invitation.user_id);

@@ -42,7 +42,7 @@ export type LoginResult =
   | Failure<'invalid_credentials'>;
 
 /** One answer for an unknown email, a wrong password, a locked or disabled account. */
-const INVALID = {
+export const INVALID = {
   ok: false,
   code: 'invalid_credentials',
   message:
@@ -50,7 +50,8 @@ const INVALID = {
     'Check them and try again in a few minutes.',
 } as const;
 
-const BAD_CODE = {
+/** One answer for a wrong, used or expired code, and for an unknown challenge. */
+export const BAD_CODE = {
   ok: false,
   code: 'invalid_credentials',
   message: 'The code is wrong, was used already, or the sign-in has expired. Try the next code.',

@@ -86,6 +86,11 @@ function inForce<K extends PolicyKind>(sql: SqlStorage, kind: K): OrgPolicies[K]
   return row ? (JSON.parse(row.document) as OrgPolicies[K]) : DEFAULTS[kind];
 }
 
+/** The default of each policy, for an organisation that has stored none (or does not exist). */
+export function defaultPolicies(): OrgPolicies {
+  return { routing: DEFAULTS.routing, retention: DEFAULTS.retention, intake: DEFAULTS.intake };
+}
+
 /** The newest stored version of each policy, else its default. */
 export function currentPolicies(sql: SqlStorage): OrgPolicies {
   return {
