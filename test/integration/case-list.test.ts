@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { settledSummary } from './engine-helpers';
 import { api, createOrg, eventually, sendEvent, submitCase } from './helpers';
 
 describe('case list', () => {
@@ -38,6 +39,38 @@ describe('case list', () => {
 
     expect(page.body.items.map((i: { id: string }) => i.id)).toEqual([mine.id]);
     expect(others.map((c) => c.id)).not.toContain(mine.id);
+  });
+
+  it('hides a case from the sixth lead who recused, though list metadata holds only five', async () => {
+    // lead0 … lead5 step away in turn; `lead`, who records the report, never does.
+    const leads = ['lead', ...Array.from({ length: 6 }, (_, i) => `lead${i}`)].map((name) => ({
+      name,
+      role: 'compliance_lead' as const,
+    }));
+    const org = await createOrg({ staff: leads });
+    const created = await submitCase(org);
+    // Each lead in turn is assigned the case and steps away from it.
+    for (let i = 0; i < 6; i += 1) {
+      const lead = org.users[`lead${i}`]!;
+      const next = org.users.lead!;
+      const assigned = await sendEvent(next.token, created.id, {
+        type: 'ASSIGN',
+        assignee: lead.id,
+      });
+      expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+      const recused = await sendEvent(lead.token, created.id, { type: 'RECUSE', reason: 'known' });
+      expect(recused.status, JSON.stringify(recused.body)).toBe(200);
+    }
+    const list = (who: string) =>
+      api('GET', '/api/cases', { token: org.users[who]!.token }).then((res) =>
+        res.body.items.map((i: { id: string }) => i.id),
+      );
+
+    // Once the read model holds the last recusal, its value lists all six, its metadata five.
+    const summary = await settledSummary(org.slug, created.id);
+    expect(summary?.excluded).toHaveLength(6);
+    expect(await list('lead')).toEqual([created.id]);
+    for (let i = 0; i < 6; i += 1) expect(await list(`lead${i}`), `lead${i}`).toEqual([]);
   });
 
   it('refuses a limit out of range, naming it', async () => {
