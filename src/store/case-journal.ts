@@ -10,6 +10,7 @@
  */
 import type { CaseEnvelope } from '../../machines/engine';
 import { upgradeEnvelope } from '../../machines/migrations';
+import { hasCaseTables } from './case-schema';
 import type { AuditRecord } from '../audit/chain';
 
 export class CaseJournal {
@@ -30,6 +31,9 @@ export class CaseJournal {
    */
   load(): CaseEnvelope | null {
     if (this.envelope !== undefined) return this.envelope;
+    // An object no case was created in has no tables (case-object.ts): nothing to read, and
+    // not cached, since `create` may make them next.
+    if (!hasCaseTables(this.sql)) return null;
     const row = this.sql
       .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'envelope'")
       .toArray()[0];

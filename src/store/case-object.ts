@@ -38,7 +38,7 @@ import {
 import type { AttachmentInfo, CaseContent, ReportContent } from './case-content';
 import { CaseJournal } from './case-journal';
 import { CaseMailbox } from './case-mailbox';
-import { CASE_SCHEMA } from './case-schema';
+import { CASE_SCHEMA, hasCaseTables } from './case-schema';
 import type { OutboxRow } from './outbox';
 import { effectsOf } from './case-effects';
 import { Outbox } from './outbox';
@@ -113,13 +113,21 @@ export class CaseObject extends DurableObject<Env> {
   private readonly journal: CaseJournal;
   /** The alarm this object last armed; it alone arms it, so the copy stays true. */
   private armedAlarm: number | null | undefined;
+  /**
+   * Whether this object has its tables. The object of an id no case was created under (a
+   * staff member's typo, an id of another organisation) gets none, so asking about it stores
+   * nothing; `create` and the decoy login path, which must write, make them.
+   */
+  private hasTables: boolean;
 
   constructor(ctx: DurableObjectState, bindings: Env) {
     const env = resolveEnv(bindings).env;
     super(ctx, env);
     configureLogging(env.LOG_LEVEL);
     this.sql = ctx.storage.sql;
-    this.sql.exec(CASE_SCHEMA);
+    this.hasTables = hasCaseTables(this.sql);
+    // Run on every start of a case that exists, so that tables added since it was created appear.
+    if (this.hasTables) this.sql.exec(CASE_SCHEMA);
     this.outbox = new Outbox(ctx.storage, env);
     this.journal = new CaseJournal(this.sql, ctx.storage);
     this.mailbox = new CaseMailbox(this.sql, ctx.storage, env.SERVER_SECRET);
@@ -129,6 +137,7 @@ export class CaseObject extends DurableObject<Env> {
   async create(
     request: CreateCaseRequest,
   ): Promise<CaseResult<{ states: RegionStates; seq: number }>> {
+    this.makeTables();
     if (this.journal.load()) {
       return { ok: false, code: 'already_exists', message: 'This case exists already.' };
     }
@@ -244,6 +253,8 @@ export class CaseObject extends DurableObject<Env> {
     codeDigest: string;
     requestId?: string;
   }): Promise<MailboxLoginResult> {
+    // A decoy (an unknown token's shard) writes its failure count like a real case does.
+    this.makeTables();
     const now = Date.now();
     const current = this.journal.load();
     const live = current !== null && current.snapshot.context.purgedAt === null;
@@ -269,7 +280,7 @@ export class CaseObject extends DurableObject<Env> {
 
   /** Ends a mailbox session. */
   async mailboxLogout(secret: string): Promise<void> {
-    this.mailbox.endSession(secret);
+    if (this.journal.load()) this.mailbox.endSession(secret);
   }
 
   /**
@@ -402,6 +413,13 @@ export class CaseObject extends DurableObject<Env> {
 
     // Without a commit, the outbox's due retries are claimed and delivered now.
     await this.afterCommit(claimed);
+  }
+
+  /** Creates the tables of a case here, once. */
+  private makeTables(): void {
+    if (this.hasTables) return;
+    this.sql.exec(CASE_SCHEMA);
+    this.hasTables = true;
   }
 
   /**

@@ -77,6 +77,27 @@ describe('case API', () => {
     });
   });
 
+  it('answers 404 for an id no case was created under, and stores nothing for it', async () => {
+    const org = await createOrg();
+    const { lead } = org.users;
+    const id = 'c_0000000000000000000Z';
+
+    for (const [method, path, body] of [
+      ['GET', `/api/cases/${id}`, undefined],
+      ['GET', `/api/cases/${id}/audit`, undefined],
+      ['GET', `/api/cases/${id}/attachments/a_nothing`, undefined],
+      ['POST', `/api/cases/${id}/events`, { type: 'ACKNOWLEDGE' }],
+    ] as const) {
+      const res = await api(method, path, { token: lead!.token, body });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.body.error).toBe('not_found');
+    }
+    const tables = await runInDurableObject(caseObject(org.slug, id), (_, state) =>
+      state.storage.sql.exec('SELECT name FROM sqlite_master').toArray(),
+    );
+    expect(tables).toEqual([]);
+  });
+
   it('refuses to close a case under legal hold, naming the rule', async () => {
     const org = await createOrg();
     const { lead } = org.users;
