@@ -111,7 +111,7 @@ export const DEFAULT_INTAKE_POLICY: IntakePolicy = IntakePolicySchema.parse({
   ],
   attachments: {
     maxFiles: 5,
-    maxBytesPerFile: 10 * MIB,
+    maxBytesPerFile: 5 * MIB,
     allowedTypes: ['application/pdf', 'image/jpeg', 'image/png', 'text/plain'],
   },
 });

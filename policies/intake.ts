@@ -104,13 +104,24 @@ export function textAnswerLimit(question: IntakeQuestion): number {
   return Math.min(question.maxLength ?? MAX_TEXT_ANSWER_LENGTH, MAX_TEXT_ANSWER_LENGTH);
 }
 
-const AttachmentsSchema = z.strictObject({
-  maxFiles: z.number().int().min(0).max(20),
-  // Workers accept request bodies up to 100 MB on the Free and Pro plans, so no single file can
-  // be larger than that in one upload.
-  maxBytesPerFile: z.number().int().min(1).max(100_000_000),
-  allowedTypes: z.array(MimeTypeSchema).max(50),
-});
+/**
+ * The most all of a report's files may add up to, in bytes: 28 MiB. The reporter channel
+ * reads at most 40 MiB per request (a Worker holds the body whole within its 128 MB), and the
+ * API carries files as base64 (4/3 of their size) beside the report's text; a policy whose
+ * files could not fit one request would turn a reporter away after they chose them.
+ */
+export const MAX_ATTACHMENTS_TOTAL_BYTES = 28 * 1024 * 1024;
+
+const AttachmentsSchema = z
+  .strictObject({
+    maxFiles: z.number().int().min(0).max(20),
+    maxBytesPerFile: z.number().int().min(1).max(MAX_ATTACHMENTS_TOTAL_BYTES),
+    allowedTypes: z.array(MimeTypeSchema).max(50),
+  })
+  .refine((a) => a.maxFiles * a.maxBytesPerFile <= MAX_ATTACHMENTS_TOTAL_BYTES, {
+    path: ['maxBytesPerFile'],
+    message: `maxFiles × maxBytesPerFile may be at most ${MAX_ATTACHMENTS_TOTAL_BYTES} bytes`,
+  });
 
 /** An intake policy document: categories and question ids are each unique within it. */
 export const IntakePolicySchema = z

@@ -8,6 +8,7 @@ import {
   IntakePolicySchema,
   intakeSchemaFor,
   MAX_ANSWERS_LENGTH,
+  MAX_ATTACHMENTS_TOTAL_BYTES,
   MAX_TEXT_ANSWER_LENGTH,
   RetentionPolicySchema,
   RoutingPolicySchema,
@@ -18,6 +19,7 @@ import {
   type IntakeQuestion,
   type IntakeResult,
 } from '../../policies/index';
+import { MAX_UPLOAD_BYTES, uploadLimit } from '../../src/reporter/request-body';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -467,7 +469,7 @@ describe('default policies', () => {
     });
     expect(DEFAULT_INTAKE_POLICY.attachments).toEqual({
       maxFiles: 5,
-      maxBytesPerFile: 10 * 1024 * 1024,
+      maxBytesPerFile: 5 * 1024 * 1024,
       allowedTypes: ['application/pdf', 'image/jpeg', 'image/png', 'text/plain'],
     });
   });
@@ -567,6 +569,29 @@ describe('IntakePolicySchema', () => {
     refusedAt({ ...valid, questions: [{ ...text, kind: 'file' }] });
     refusedAt({ ...valid, questions: [{ ...text, requried: true }] });
     refusedAt({ ...valid, extra: true });
+  });
+
+  it('accepts only attachment limits whose files all fit one request, encoded as the API sends them', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 1, max: 100_000_000 }),
+        (maxFiles, maxBytesPerFile) => {
+          const attachments = { ...valid.attachments, maxFiles, maxBytesPerFile };
+          const parsed = IntakePolicySchema.safeParse({ ...valid, attachments });
+          const total = maxFiles * maxBytesPerFile;
+
+          expect(parsed.success).toBe(
+            total <= MAX_ATTACHMENTS_TOTAL_BYTES && maxBytesPerFile <= MAX_ATTACHMENTS_TOTAL_BYTES,
+          );
+          if (!parsed.success) return;
+          // The request limit that follows from the policy is the policy's own, never the cap.
+          for (const encoding of ['base64', 'binary'] as const) {
+            expect(uploadLimit(parsed.data, encoding)).toBeLessThan(MAX_UPLOAD_BYTES);
+          }
+        },
+      ),
+    );
   });
 
   it('refuses attachment limits out of range and malformed MIME types', () => {
