@@ -335,7 +335,12 @@ export class CaseObject extends DurableObject<Env> {
     };
   }
 
-  /** A file of this case, for the reporter's own mailbox session. */
+  /**
+   * A file of this case, for the reporter's own mailbox session. Not an audited event, unlike
+   * a staff download: the trail is read by staff, and the moments a reporter opens the
+   * mailbox could be matched against who was at work then. The reporter's own reads leave no
+   * record, as reading the thread does not.
+   */
   async mailboxAttachment(
     secret: string,
     id: string,
