@@ -314,7 +314,7 @@ describe('route-by-role matrix', () => {
     expect(stale, 'expectations for routes that do not exist').toEqual([]);
   });
 
-  it('answers every staff route for every account, organisation and assignment as expected, and records each refusal', async () => {
+  it('answers every route for every account, org and assignment, recording refusals', async () => {
     const mismatches: string[] = [];
     const unexpectedAllows: string[] = [];
     const unlike: string[] = [];
@@ -378,7 +378,7 @@ describe('route-by-role matrix', () => {
     }
   });
 
-  it('refuses a disabled user on every staff route, mid-session, and records who it was', async () => {
+  it('refuses a user disabled mid-session on every route, recording who it was', async () => {
     const wrong: string[] = [];
     for (const route of staffRoutes) {
       const expectation = EXPECTATIONS[keyOf(route)];

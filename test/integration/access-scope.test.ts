@@ -80,7 +80,7 @@ describe('case scope', () => {
     ).toHaveLength(2);
   });
 
-  it('shows a reviewer states, deadlines and the audit trail, but no content, and offers no events', async () => {
+  it('shows a reviewer states, deadlines and the trail, no content and no events', async () => {
     const org = await createOrg();
     const created = await submitCase(org, { description: 'A very specific and sensitive text.' });
     const { reviewer, lead } = org.users;

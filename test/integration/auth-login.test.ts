@@ -47,7 +47,7 @@ function login(slug: string, email: string, password: string) {
 }
 
 describe('staff login', () => {
-  it('answers an unknown email and a wrong password alike, after the same key derivation', async () => {
+  it('answers an unknown email and a wrong password alike, after one derivation', async () => {
     const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
     const { email } = org.users.handler!;
 
@@ -113,7 +113,7 @@ describe('staff login', () => {
     expect((await login(org.slug, email, PASSWORD)).status).toBe(200);
   });
 
-  it('issues a new session of at least 128 bits on every login, stored only as a hash', async () => {
+  it('issues a new session of 128 bits or more per login, stored only as a hash', async () => {
     const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
     const { email } = org.users.handler!;
 

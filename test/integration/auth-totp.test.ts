@@ -19,7 +19,7 @@ import { api, createOrg, PASSWORD } from './helpers';
 afterEach(restoreDecrypt);
 
 describe('TOTP enrolment', () => {
-  it('gives a secret, an otpauth URI and a QR code, and switches on only after a valid code', async () => {
+  it('gives a secret, an otpauth URI and a QR code; on only after a valid code', async () => {
     const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
     const { token, email } = org.users.handler!;
 
@@ -354,7 +354,7 @@ describe('TOTP secrets at rest', () => {
     expect(own.status).toBe(200);
   });
 
-  it('accepts a secret stored in plain text before sealing and seals it on its next use', async () => {
+  it('accepts a secret stored in plain text before sealing, and seals it on use', async () => {
     const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
     const { token, id, email } = org.users.handler!;
     const secret = await enrol(token);
@@ -391,7 +391,7 @@ describe('TOTP secrets at rest', () => {
     expect((await storedSecrets(org.slug, id)).totp_secret).toBe(sealed);
   });
 
-  it('confirms an enrolment whose pending secret was stored in plain text, sealing it', async () => {
+  it('confirms an enrolment whose pending secret was in plain text, sealing it', async () => {
     const org = await createOrg({ staff: [{ name: 'handler', role: 'handler' }] });
     const { token, id } = org.users.handler!;
     const started = await api('POST', '/api/me/totp', { token, body: { password: PASSWORD } });

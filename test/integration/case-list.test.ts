@@ -4,7 +4,7 @@ import { settledSummary } from './engine-helpers';
 import { api, createOrg, eventually, sendEvent, submitCase } from './helpers';
 
 describe('case list', () => {
-  it('pages through every visible case exactly once, never more than the limit at a time', async () => {
+  it('pages through every visible case once, never more than the limit at a time', async () => {
     const org = await createOrg();
     const ids = new Set<string>();
     for (let i = 0; i < 5; i += 1) ids.add((await submitCase(org)).id);
@@ -41,7 +41,7 @@ describe('case list', () => {
     expect(others.map((c) => c.id)).not.toContain(mine.id);
   });
 
-  it('hides a case from the sixth lead who recused, though list metadata holds only five', async () => {
+  it('hides a case from a sixth recused lead, though metadata holds only five', async () => {
     // lead0 … lead5 step away in turn; `lead`, who records the report, never does.
     const leads = ['lead', ...Array.from({ length: 6 }, (_, i) => `lead${i}`)].map((name) => ({
       name,

@@ -408,7 +408,7 @@ describe('field-level bad input on the staff, mailbox and second-factor body rou
     }
   });
 
-  it('answers every generated refused body with a 422 naming the field, and writes nothing', async () => {
+  it('answers each generated refused body with a 422 naming the field, no write', async () => {
     const before = await storeState(org, caseId);
     const families: string[] = [];
 
@@ -429,7 +429,8 @@ describe('field-level bad input on the staff, mailbox and second-factor body rou
                 token: target.token,
                 body: mutation.body,
               });
-              const what = `${target.route} ${mutation.kind} ${mutation.path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
+              const shown = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
+              const what = `${target.route} ${mutation.kind} ${mutation.path}: ${shown}`;
 
               expect(answer.status, what).toBe(422);
               expect(answer.body, what).toMatchObject({
@@ -464,7 +465,7 @@ describe('field-level bad input on the staff, mailbox and second-factor body rou
     }
   });
 
-  it('refuses a role before reading its body: a 403, one denial row, and nothing else written', async () => {
+  it('refuses a role before its body: a 403, one denial row, nothing else', async () => {
     const { handler, reviewer, admin } = org.users;
     const malformed = { unexpected: true };
     const refusals = [
@@ -507,7 +508,7 @@ describe('field-level bad input on the staff, mailbox and second-factor body rou
     }
   });
 
-  it('sees a write when there is one: a valid change to a user and a valid message both show', async () => {
+  it('sees a write when there is one: a valid user change and message both show', async () => {
     const before = await storeState(org, caseId);
     const mailbox = targets.find((t) => t.route === 'post /api/mailbox/messages')!;
 

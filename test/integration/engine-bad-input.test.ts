@@ -134,7 +134,7 @@ function expectError(answer: Answer, allowed: number[]): void {
 }
 
 describe('bad input on every route that reads a body', () => {
-  it('answers a clear 4xx and writes nothing for malformed bodies on every body route', async () => {
+  it('answers a clear 4xx and writes nothing for malformed bodies on every route', async () => {
     const org = await createOrg();
     const created = await appSubmitCase(org);
     const path = (spec: RouteSpec) =>
@@ -240,7 +240,7 @@ describe('bad input on every route that reads a body', () => {
     expect([...sampled].sort()).toEqual([...staff].sort());
   });
 
-  it('names the bad field in a 422 and writes nothing, for generated field-level mutations', async () => {
+  it('names the bad field in a 422 and writes nothing, for generated mutations', async () => {
     const org = await createOrg();
     const created = await appSubmitCase(org);
     const lead = org.users.lead!;
@@ -282,7 +282,7 @@ describe('bad input on every route that reads a body', () => {
     expect(withoutDenials(await storeState(org, created.id))).toEqual(before);
   });
 
-  it('refuses system and reporter events on the staff API with a 403 and writes nothing', async () => {
+  it('refuses system and reporter events on the staff API with a 403, no write', async () => {
     const org = await createOrg();
     const created = await appSubmitCase(org);
     const before = withoutDenials(await storeState(org, created.id));
@@ -306,7 +306,7 @@ describe('bad input on every route that reads a body', () => {
     expect(withoutDenials(await storeState(org, created.id))).toEqual(before);
   });
 
-  it('refuses a report with an unknown category or a too-short description and creates no case', async () => {
+  it('refuses an unknown category or a too-short description; creates no case', async () => {
     const org = await createOrg();
     const keysBefore = await orgKeys(org.slug);
 

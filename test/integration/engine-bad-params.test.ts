@@ -2,8 +2,8 @@
  * Malformed path and query parameters on every route of the route table, in workerd: the
  * answer is a 4xx that says what was wrong, never a 5xx, and nothing is written anywhere
  * (engine-helpers.ts `storeState`: the organisation's tables, the case, the rate-limit
- * windows, KV, R2 and the list of case objects) but the record of the denial itself. The bodies, where a route takes one, are
- * valid-looking, so that the parameters are what gets judged.
+ * windows, KV, R2 and the list of case objects) but the record of the denial itself. The
+ * bodies, where a route takes one, are valid-looking, so that the parameters are judged.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';

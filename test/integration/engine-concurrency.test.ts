@@ -88,7 +88,7 @@ async function checkCase(
 }
 
 describe('case engine under concurrent events', () => {
-  it('commits one audit record per accepted event of 50 sent at once over HTTP, and the states replay from the trail', async () => {
+  it('commits one record per accepted event of 50 sent at once over HTTP; replays', async () => {
     const org = await createOrg();
     const lead = org.users.lead!;
     let burstsWithBoth = 0;
@@ -126,7 +126,7 @@ describe('case engine under concurrent events', () => {
     expect(burstsWithBoth).toBeGreaterThan(CASES / 2);
   });
 
-  it('commits one audit record per accepted event of 50 dispatched at once to the object', async () => {
+  it('commits one record per accepted event of 50 dispatched at once to the object', async () => {
     const org = await createOrg();
     const lead = org.users.lead!;
     const actor = { id: lead.id, role: 'compliance_lead' as const, units: [] };

@@ -126,7 +126,7 @@ describe('case outbox and read model', () => {
   // Found by this test: the mirror row was enqueued without the commit's seq, so the first
   // delivery, which claimed the row before awaiting its KV put, deleted it afterwards although
   // later commits had bumped it, and the key stayed stale until the next event.
-  it('leaves the read model at the newest seq, or a mirror pending, after a burst of events', async () => {
+  it('leaves the read model at the newest seq, or a mirror pending, after a burst', async () => {
     const org = await createOrg();
     const lead = org.users.lead!;
     const stale: Array<{ kv: number | undefined; audit: number }> = [];

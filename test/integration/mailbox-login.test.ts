@@ -56,7 +56,7 @@ describe('mailbox login', () => {
     expect(res.status).toBe(404);
   });
 
-  it('locks the mailbox after 10 wrong codes, records it without the guesses, and releases it after the period', async () => {
+  it('locks after 10 wrong codes, records it without the guesses, releases later', async () => {
     const org = await createOrg();
     const created = await submitCase(org);
     const guesses = Array.from({ length: 10 }, (_, i) => `GUES-S${i}00-0000-0000-0000`);

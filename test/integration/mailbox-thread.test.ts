@@ -31,7 +31,7 @@ describe('mailbox thread', () => {
     expect(JSON.stringify(view.body)).not.toContain('suspect is Bob');
   });
 
-  it('signs a reply with the display name the handler chose, and nothing else about them', async () => {
+  it("signs a reply with the handler's chosen display name and nothing else", async () => {
     const org = await createOrg();
     const { lead } = org.users;
     const created = await submitCase(org);
@@ -156,7 +156,7 @@ describe('mailbox thread', () => {
     expect(res.status).toBe(404);
   });
 
-  it('never lets a marker from notes, handlers or internal decisions reach a mailbox response', async () => {
+  it('never lets a marker from notes, handlers or decisions reach the mailbox', async () => {
     // Handler details are markers too: every staff id and email is unique to this test.
     const org = await createOrg({
       staff: [

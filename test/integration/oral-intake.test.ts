@@ -52,7 +52,8 @@ describe('oral reports', () => {
     await runInDurableObject(env.ORGS.getByName(org.slug), (_o, state) => {
       const policy = { version: 2, closedCaseDays: 1095, oralRecordDays: 400 };
       state.storage.sql.exec(
-        "INSERT INTO policies (kind, version, document, created_at, created_by) VALUES ('retention', 2, ?, 0, 'test')",
+        'INSERT INTO policies (kind, version, document, created_at, created_by) ' +
+          "VALUES ('retention', 2, ?, 0, 'test')",
         JSON.stringify(policy),
       );
     });
@@ -66,7 +67,7 @@ describe('oral reports', () => {
     expect(days).toBe(400);
   });
 
-  it('refuses oral recording by roles that do not handle cases, and bad input with 422', async () => {
+  it('refuses oral recording by roles that handle no cases, and bad input (422)', async () => {
     const org = await createOrg();
 
     const reviewer = await api('POST', '/api/cases', {

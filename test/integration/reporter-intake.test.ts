@@ -21,7 +21,7 @@ describe('public intake API', () => {
     expect(missing.status).toBe(404);
   });
 
-  it('creates the case and shows credentials of 100 bits each in a form a person can copy', async () => {
+  it('creates the case and shows 100-bit credentials a person can copy', async () => {
     const org = await createOrg();
 
     const res = await api('POST', `/api/public/${org.slug}/reports`, { body: REPORT });
@@ -56,7 +56,7 @@ describe('public intake API', () => {
     expect(stored).toMatch(/codeDigest\\":\\"[0-9a-f]{64}/);
   });
 
-  it('refuses a report that breaks the intake policy, naming the field, and stores nothing', async () => {
+  it('refuses a report that breaks the intake policy, naming the field; no write', async () => {
     const org = await createOrg();
 
     const res = await api('POST', `/api/public/${org.slug}/reports`, {

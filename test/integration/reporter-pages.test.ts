@@ -25,7 +25,7 @@ async function caseIdOf(org: { users: Record<string, { token: string }> }, caseR
 }
 
 describe('reporter pages', () => {
-  it('serves the intake form with strict headers, no script and nothing from another origin', async () => {
+  it('serves the form with strict headers, no script, nothing from elsewhere', async () => {
     const org = await createOrg();
     const client = new PageClient();
 
@@ -52,7 +52,7 @@ describe('reporter pages', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
-  it('takes a report by form post, shows the credentials once, and opens the mailbox with them', async () => {
+  it('takes a report by form post, shows the credentials once, and opens the mailbox', async () => {
     const org = await createOrg();
     const reporter = new PageClient();
     await reporter.get(`/r/${org.slug}`);

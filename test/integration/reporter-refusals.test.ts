@@ -136,7 +136,7 @@ const REFUSALS: Array<{
 ];
 
 describe('a refused public report with files', () => {
-  it('is seen by the probes when it is accepted: one object, one key, one case, one mailbox entry, one count', async () => {
+  it('is seen by the probes when accepted: object, key, case, mailbox entry, count', async () => {
     const org = await createOrg();
     const before = await everything(org);
 

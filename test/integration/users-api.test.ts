@@ -11,7 +11,7 @@ const ORGS = (env as unknown as Env).ORGS;
 const NEW_PASSWORD = 'violet staircase under the bridge';
 
 describe('admin user API', () => {
-  it('invites a user with a one-time link valid 72 hours, through which they set a password', async () => {
+  it('invites a user with a one-time link, valid 72 hours, to set a password', async () => {
     const org = await createOrg({
       units: ['finance'],
       staff: [{ name: 'admin', role: 'admin' }],
@@ -94,7 +94,7 @@ describe('admin user API', () => {
     expect(accepted.status).toBe(404);
   });
 
-  it('refuses an unknown role name, an unknown unit and a duplicate email, changing nothing', async () => {
+  it('refuses an unknown role, an unknown unit and a duplicate email; no change', async () => {
     const org = await createOrg({ staff: [{ name: 'admin', role: 'admin' }] });
     const token = org.users.admin!.token;
 
@@ -121,7 +121,7 @@ describe('admin user API', () => {
     expect(trail.body.records).toHaveLength(1);
   });
 
-  it('ends all sessions of a user whose role changes or who is disabled, on the next request', async () => {
+  it('ends every session of a user whose role changes or who is disabled, at once', async () => {
     const org = await createOrg({
       staff: [
         { name: 'admin', role: 'admin' },

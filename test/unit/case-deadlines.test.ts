@@ -132,7 +132,10 @@ function pending(c: CaseContext): number[] {
   return open;
 }
 
-/** Probe times around each deadline and retention date of a snapshot, never before its last event. */
+/**
+ * Probe times around each deadline and retention date of a snapshot,
+ * never before its last event.
+ */
 function probeTimes(s: CaseSnapshot, jitter: number): number[] {
   const c = s.context;
   const marks = [c.deadlines.acknowledgeBy, c.deadlines.feedbackBy, c.retention.until ?? 0];
@@ -196,7 +199,7 @@ describe('TICK', SLOW, () => {
     expect(refused).toBeGreaterThan(RUNS);
   });
 
-  it('is idempotent: a TICK delivered twice at the same time changes nothing the second time', () => {
+  it('is idempotent: a TICK delivered twice at one time changes nothing again', () => {
     fc.assert(
       fc.property(historyArb(), fc.integer({ min: 0, max: 200 * DAY_MS }), (history, jitter) => {
         for (const s of snapshotsOf(replay(history))) {

@@ -259,7 +259,7 @@ describe('accounting', SLOW, () => {
       { numRuns: RUNS },
     );
   });
-  it("through the case object's own step: one chained record per accepted event, none per refusal", () => {
+  it("through the object's own step: one chained record per accepted event only", () => {
     fc.assert(
       fc.property(historyArb(), (history) => {
         const replayed = replay(history);
@@ -383,7 +383,7 @@ describe('purge', SLOW, () => {
 });
 
 describe('closed cases', SLOW, () => {
-  it('accept REOPEN from those who work the case, and no REPLY, feedback or reporter message', () => {
+  it('accept REOPEN from case workers, and no REPLY, feedback or reporter message', () => {
     fc.assert(
       fc.property(historyArb(), deltaArb, (history, delta) => {
         const replayed = replay(history);

@@ -571,7 +571,7 @@ describe('IntakePolicySchema', () => {
     refusedAt({ ...valid, extra: true });
   });
 
-  it('accepts only attachment limits whose files all fit one request, encoded as the API sends them', () => {
+  it('accepts only attachment limits whose files fit one request as base64', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 20 }),
