@@ -10,7 +10,7 @@
  */
 import type { CaseEnvelope } from '../../machines/engine';
 import { upgradeEnvelope } from '../../machines/migrations';
-import { hasCaseTables } from './case-schema';
+import { hasTable } from './sqlite';
 import type { AuditRecord } from '../audit/chain';
 
 export class CaseJournal {
@@ -33,7 +33,7 @@ export class CaseJournal {
     if (this.envelope !== undefined) return this.envelope;
     // An object no case was created in has no tables (case-object.ts): nothing to read, and
     // not cached, since `create` may make them next.
-    if (!hasCaseTables(this.sql)) return null;
+    if (!hasTable(this.sql, 'meta')) return null;
     const row = this.sql
       .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'envelope'")
       .toArray()[0];

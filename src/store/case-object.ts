@@ -38,10 +38,11 @@ import {
 import type { AttachmentInfo, CaseContent, ReportContent } from './case-content';
 import { CaseJournal } from './case-journal';
 import { CaseMailbox } from './case-mailbox';
-import { CASE_SCHEMA, hasCaseTables } from './case-schema';
+import { CASE_SCHEMA } from './case-schema';
 import type { OutboxRow } from './outbox';
 import { effectsOf } from './case-effects';
 import { Outbox } from './outbox';
+import { hasTable } from './sqlite';
 
 /** What the host supplies to create a case. */
 export interface CreateCaseRequest {
@@ -125,7 +126,7 @@ export class CaseObject extends DurableObject<Env> {
     super(ctx, env);
     configureLogging(env.LOG_LEVEL);
     this.sql = ctx.storage.sql;
-    this.hasTables = hasCaseTables(this.sql);
+    this.hasTables = hasTable(this.sql, 'meta');
     // Run on every start of a case that exists, so that tables added since it was created appear.
     if (this.hasTables) this.sql.exec(CASE_SCHEMA);
     this.outbox = new Outbox(ctx.storage, env);

@@ -76,14 +76,3 @@ CREATE TABLE IF NOT EXISTS outbox (
   claimed_until INTEGER NOT NULL DEFAULT 0
 );
 `;
-
-/**
- * Whether a case's tables exist in this object. Reading sqlite_master writes nothing, so the
- * object of an id no case was created under stays without storage.
- */
-export function hasCaseTables(sql: SqlStorage): boolean {
-  return (
-    sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray()
-      .length > 0
-  );
-}

@@ -49,7 +49,8 @@ import { readSettings, setupOrg, updateOrgSettings } from './org/settings';
 import type { UserChanges } from './org/staff';
 import { addUser, updateUser } from './org/staff';
 import { confirmTotp, resetTotp, startTotp } from './org/totp';
-import { applyOrgSchema, hasOrgSchema } from './org-schema';
+import { applyOrgSchema } from './org-schema';
+import { hasTable } from './sqlite';
 
 export type { StaffAccount, StaffUser } from './org/accounts';
 export { DENIALS_KEPT } from './org/denials';
@@ -81,7 +82,7 @@ export class OrgObject extends DurableObject<Env> {
     configureLogging(env.LOG_LEVEL);
     this.storage = ctx.storage;
     this.sql = ctx.storage.sql;
-    this.exists = hasOrgSchema(this.sql);
+    this.exists = hasTable(this.sql, 'org');
     if (this.exists) applyOrgSchema(ctx.storage);
   }
 

@@ -120,19 +120,9 @@ const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; statements: 
 /**
  * Creates the tables of a new organisation object and brings one created by an earlier
  * version up to date. Each added column commits with its backfill in one transaction, so an
- * object never holds the column without its values. Idempotent: runs in every constructor.
+ * object never holds the column without its values. Idempotent: runs when an organisation
+ * is set up, and in every constructor of an object that holds one.
  */
-/**
- * Whether this object's storage holds an organisation's tables. Reading sqlite_master writes
- * nothing, so asking leaves the object of a name nobody created without any storage.
- */
-export function hasOrgSchema(sql: SqlStorage): boolean {
-  return (
-    sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'org'").toArray()
-      .length > 0
-  );
-}
-
 export function applyOrgSchema(storage: DurableObjectStorage): void {
   const sql = storage.sql;
   sql.exec(ORG_SCHEMA);
