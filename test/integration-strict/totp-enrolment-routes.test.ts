@@ -9,12 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { RoleSet } from '../../src/auth/roles';
 import type { Env } from '../../src/env';
-import { app } from '../../src/http/app';
-import type { StaffRouteSpec } from '../../src/http/route-table';
-import { ROUTES } from '../../src/http/route-table';
 import { appApi } from '../integration/engine-helpers';
 import type { TestOrg } from '../integration/helpers';
 import { createOrg, PASSWORD, tablesOf } from '../integration/helpers';
+import { keyOf, staffRoutes } from '../integration/route-helpers';
 
 // `env` from cloudflare:workers is typed without this project's bindings.
 const typedEnv = env as unknown as Env;
@@ -35,13 +33,6 @@ const ACCOUNTS: Record<string, RoleSet> = {
   reviewer: ['reviewer'],
   'admin-lead': ['admin', 'compliance_lead'],
 };
-
-const keyOf = (route: { method: string; path: string }) =>
-  `${route.method.toUpperCase()} ${route.path}`;
-
-// Importing the app registers every route file in ROUTES.
-void app;
-const staffRoutes = ROUTES.filter((r): r is StaffRouteSpec => r.auth === 'staff');
 
 let org: TestOrg;
 

@@ -15,11 +15,11 @@ import type { StaffRole } from '../../src/auth/permissions';
 import type { RoleSet } from '../../src/auth/roles';
 import { randomToken } from '../../src/auth/tokens';
 import { newCaseId } from '../../src/cases/case-stub';
-import { app } from '../../src/http/app';
 import { ROUTES } from '../../src/http/route-table';
 import { appApi } from './engine-helpers';
 import type { TestOrg } from './helpers';
 import { createOrg, PASSWORD, sendEvent, submitCase } from './helpers';
+import { keyOf, staffRoutes } from './route-helpers';
 
 // `env` from cloudflare:workers is typed without this project's bindings.
 // The matrix sends well over a thousand requests, so it calls the app directly (`appApi`,
@@ -179,12 +179,6 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
 };
 
-const keyOf = (route: { method: string; path: string }) =>
-  `${route.method.toUpperCase()} ${route.path}`;
-
-// Importing the app registers every route file in ROUTES.
-void app;
-const staffRoutes = ROUTES.filter((r) => r.auth === 'staff');
 const publicRoutes = ROUTES.filter((r) => r.auth === 'public');
 const mailboxRoutes = ROUTES.filter((r) => r.auth === 'mailbox');
 

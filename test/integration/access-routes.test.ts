@@ -8,12 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { StaffRole } from '../../src/auth/permissions';
 import { mayDo, PERMISSIONS } from '../../src/auth/permissions';
-import { app } from '../../src/http/app';
-import type { StaffRouteSpec } from '../../src/http/route-table';
-import { ROUTES } from '../../src/http/route-table';
 import { appApi } from './engine-helpers';
 import type { TestOrg } from './helpers';
 import { createOrg } from './helpers';
+import { keyOf, staffRoutes } from './route-helpers';
 
 const ROLES = Object.keys(PERMISSIONS) as StaffRole[];
 
@@ -26,13 +24,6 @@ const OWN_ACCOUNT = [
   'PUT /api/me/email',
   'POST /api/auth/logout',
 ];
-
-const keyOf = (route: { method: string; path: string }) =>
-  `${route.method.toUpperCase()} ${route.path}`;
-
-// Importing the app registers every route file in ROUTES.
-void app;
-const staffRoutes = ROUTES.filter((r): r is StaffRouteSpec => r.auth === 'staff');
 
 let org: TestOrg;
 

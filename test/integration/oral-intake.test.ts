@@ -24,6 +24,20 @@ async function recordOral(org: Awaited<ReturnType<typeof createOrg>>, who = 'han
   };
 }
 
+/**
+ * Records an oral report and opens its mailbox page as the reporter: the page client, the
+ * page, and the version of the minutes it shows, which a sign-off form sends back.
+ */
+async function openRecordPage(org: Awaited<ReturnType<typeof createOrg>>) {
+  const created = await recordOral(org);
+  const client = new PageClient();
+  await client.logIn(org.slug, created.mailbox);
+  const page = await client.get(`/r/${org.slug}/mailbox`);
+  const recordedAt = /name="recorded_at"\s+value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+
+  return { created, client, page, recordedAt };
+}
+
 describe('oral reports', () => {
   it('records an oral report as an unconfirmed case the recording handler works', async () => {
     const org = await createOrg();
@@ -174,11 +188,7 @@ describe('oral reports', () => {
 
   it('takes a correction request from the mailbox page without JavaScript', async () => {
     const org = await createOrg();
-    const created = await recordOral(org);
-    const client = new PageClient();
-    await client.logIn(org.slug, created.mailbox);
-    const page = await client.get(`/r/${org.slug}/mailbox`);
-    const recordedAt = /name="recorded_at"\s+value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const { created, client, recordedAt } = await openRecordPage(org);
 
     const res = await client.post(`/r/${org.slug}/mailbox/oral/correction`, {
       recorded_at: recordedAt,
@@ -203,11 +213,7 @@ describe('oral reports', () => {
 
   it('confirms the record from the mailbox page without JavaScript', async () => {
     const org = await createOrg();
-    const created = await recordOral(org);
-    const client = new PageClient();
-    await client.logIn(org.slug, created.mailbox);
-    const page = await client.get(`/r/${org.slug}/mailbox`);
-    const recordedAt = /name="recorded_at"\s+value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const { client, page, recordedAt } = await openRecordPage(org);
 
     const res = await client.post(`/r/${org.slug}/mailbox/oral/confirm`, {
       recorded_at: recordedAt,

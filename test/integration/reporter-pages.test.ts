@@ -18,6 +18,18 @@ function credentialsOf(html: string) {
   return { token: codes[0]!, returnCode: codes[1]! };
 }
 
+/** A reporter who sent a report through the API and has its mailbox page open. */
+async function signedInReporter(slug: string): Promise<PageClient> {
+  const created = await api('POST', `/api/public/${slug}/reports`, {
+    body: { category: 'fraud', description: FORM.description },
+  });
+  const client = new PageClient();
+  await client.logIn(slug, created.body.mailbox);
+  await client.get(`/r/${slug}/mailbox`);
+
+  return client;
+}
+
 async function caseIdOf(org: { users: Record<string, { token: string }> }, caseRef: string) {
   const list = await api('GET', '/api/cases', { token: org.users.lead!.token });
 
@@ -205,12 +217,7 @@ describe('reporter pages', () => {
 
   it('sends a message from the mailbox page and signs out', async () => {
     const org = await createOrg();
-    const created = await api('POST', `/api/public/${org.slug}/reports`, {
-      body: { category: 'fraud', description: FORM.description },
-    });
-    const client = new PageClient();
-    await client.logIn(org.slug, created.body.mailbox);
-    await client.get(`/r/${org.slug}/mailbox`);
+    const client = await signedInReporter(org.slug);
 
     const sent = await client.post(
       `/r/${org.slug}/mailbox/messages`,
@@ -231,12 +238,7 @@ describe('reporter pages', () => {
 
   it('keeps the reporter signed in when a logout form comes without its token', async () => {
     const org = await createOrg();
-    const created = await api('POST', `/api/public/${org.slug}/reports`, {
-      body: { category: 'fraud', description: FORM.description },
-    });
-    const client = new PageClient();
-    await client.logIn(org.slug, created.body.mailbox);
-    await client.get(`/r/${org.slug}/mailbox`);
+    const client = await signedInReporter(org.slug);
 
     // What another site's form would send: no form token (its cookie is SameSite=Strict).
     const forged = await client.post(`/r/${org.slug}/mailbox/logout`, { csrf: 'forged' });
